@@ -1,0 +1,27 @@
+"""The Dialogue 5+5 knowledge graph server: a SPARQL 1.1 endpoint and linked-data pages.
+
+``create_app`` builds the application: settings (defaults, then environment,
+then the given config), the graph (loaded once), blueprints and error handlers.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import errors, settings
+from .graph import Graph
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application for the settings in ``config`` (see :mod:`server.settings`)."""
+    app = Flask(__name__)
+    values = settings.resolve(config)
+    app.config["DIALOGUE55"] = values
+    app.config["MAX_CONTENT_LENGTH"] = values["max_query_length"] + 1024
+    app.extensions["dialogue55"] = Graph(values)
+    errors.register(app)
+    from . import site, sparql
+
+    for module in (site, sparql):
+        app.register_blueprint(module.bp)
+    return app

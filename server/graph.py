@@ -1,0 +1,134 @@
+"""The published graph: loaded once, queried read-only.
+
+:class:`Graph` is what the routes talk to. It holds
+
+- a pyoxigraph store in this process, for the server's own fixed queries
+  (``server/queries/*.rq``, bounded by design, values passed only through
+  substitutions), and
+- a :class:`~server.workers.WorkerPool` for user SPARQL, which may be slow,
+  hostile or crash the engine, and so runs in killable worker processes.
+
+Its methods raise the domain errors of :mod:`server.errors`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Callable
+
+from pyoxigraph import NamedNode, QuerySolutions, Variable
+
+from . import dataset, errors, screening
+from .evaluation import Answer, Job
+from .iris import IriSpace
+from .workers import QueryCrashed, QueryTimeout, WorkerFailed, WorkerPool
+
+QUERIES = Path(__file__).parent / "queries"
+
+
+def current() -> "Graph":
+    """The graph of the application handling the current request."""
+    from flask import current_app
+
+    return current_app.extensions["dialogue55"]
+
+
+@cache
+def fixed_query(name: str) -> str:
+    """The text of ``server/queries/{name}.rq``."""
+    return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+
+
+class Graph:
+    """A read-only dataset with its settings: limits, allow-list, namespace."""
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        self.source = dataset.Source.from_settings(settings)
+        self.store = dataset.load(self.source)
+        self.version = dataset.version(self.source)
+        self.space = IriSpace(self.source.published_namespace)
+        self._pool: WorkerPool | None = None
+
+    @property
+    def pool(self) -> WorkerPool:
+        if self._pool is None:
+            self._pool = WorkerPool(self.source, self.settings["workers"])
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+
+    # --- user SPARQL -------------------------------------------------------
+
+    def sparql(self, job: Job, timeout: float | None = None,
+               disconnected: Callable[[], bool] = lambda: False) -> Answer:
+        """Screen and run a user query in a worker, within the time limit.
+
+        ``timeout`` may only shorten the configured limit.
+        """
+        self.screen(job.query)
+        limit = self.settings["query_timeout"]
+        timeout = limit if timeout is None else max(0.001, min(timeout, limit))
+        job = Job(**{**job.__dict__, "prefixes": self.space.prefixes, "max_rows": self.settings["max_result_rows"],
+                     "names_dataset": screening.has_dataset_clause(job.query)})
+        try:
+            status, payload = self.pool.run(job, timeout, disconnected)
+        except QueryTimeout as error:
+            reason = str(error) or f"the query ran longer than its time limit of {timeout:g} s"
+            raise errors.Unavailable(f"query timed out: {reason}", {"Retry-After": "5"}) from None
+        except WorkerFailed as error:
+            raise errors.Unavailable(f"no query worker could start: {error}", {"Retry-After": "5"}) from None
+        except QueryCrashed:
+            raise errors.BadRequest("the query stopped the SPARQL engine; it cannot be evaluated here") from None
+        if status == "syntax":
+            raise errors.BadRequest(f"SPARQL syntax error: {payload}")
+        if status == "error":
+            raise errors.BadRequest(f"the query could not be evaluated: {payload}")
+        return payload
+
+    def screen(self, query: str) -> None:
+        """Refuse, before any evaluation, what this endpoint never runs."""
+        if len(query.encode("utf-8", "surrogatepass")) > self.settings["max_query_length"]:
+            raise errors.TooLarge(f"the query is longer than {self.settings['max_query_length']} bytes")
+        try:
+            screening.screen(query, self.settings["service_allowlist"], self.settings["max_nesting"],
+                             self.space.prefixes)
+        except screening.Refused as refusal:
+            problem = errors.ReadOnly if refusal.reason == "read-only" else errors.BadRequest
+            raise problem(refusal.message) from None
+
+    # --- the server's own queries ------------------------------------------
+
+    def select(self, name: str, **values) -> list[dict]:
+        """Rows of the fixed SELECT ``name``, with ``values`` substituted (IRIs as str).
+
+        Each row maps variable names to pyoxigraph terms. The fixed queries bound
+        their rows with LIMIT, so reading them row by row stays cheap.
+        """
+        result = self.store.query(
+            fixed_query(name),
+            prefixes=self.space.prefixes,
+            use_default_graph_as_union=True,
+            substitutions={Variable(k): _term(v) for k, v in values.items()},
+        )
+        assert isinstance(result, QuerySolutions)
+        names = [v.value for v in result.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+
+    def construct(self, name: str, **values):
+        """Triples of the fixed CONSTRUCT or DESCRIBE ``name``, with ``values`` substituted."""
+        return self.store.query(
+            fixed_query(name),
+            prefixes=self.space.prefixes,
+            use_default_graph_as_union=True,
+            substitutions={Variable(k): _term(v) for k, v in values.items()},
+        )
+
+
+def _term(value):
+    if isinstance(value, str):
+        return NamedNode(value)  # raises ValueError on anything that is not an IRI
+    return value

@@ -1,0 +1,100 @@
+"""One table of formats, and one ``negotiate()`` used by every route.
+
+The formats come from pyoxigraph (media types, extensions); this module only
+adds the short names of ``?format=``, the aliases clients send, and the order of
+offers, which breaks ties such as ``Accept: */*``. Accept parsing (q-values,
+wildcards, specificity) is Werkzeug's.
+
+>>> negotiate(RESULTS, "*/*").name
+'json'
+>>> negotiate(GRAPHS, "application/rdf+xml;q=0.5, text/turtle").name
+'ttl'
+>>> negotiate(GRAPHS, "text/html") is None
+True
+>>> negotiate(RESULTS, "text/html", "csv").name
+'csv'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import QueryResultsFormat, RdfFormat
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+
+@dataclass(frozen=True)
+class Format:
+    """A representation: short ``name`` (also the file extension), media type, aliases."""
+
+    name: str
+    media_type: str
+    aliases: tuple[str, ...] = ()
+    text: bool = True
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header, with the charset every text format here uses."""
+        return f"{self.media_type}; charset=utf-8" if self.text else self.media_type
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.aliases)
+
+
+def _results(name: str, fmt: QueryResultsFormat, *aliases: str) -> Format:
+    return Format(name, fmt.media_type.split(";")[0], aliases)
+
+
+def _rdf(name: str, fmt: RdfFormat, *aliases: str) -> Format:
+    return Format(name, fmt.media_type, aliases)
+
+
+RESULTS = (
+    _results("json", QueryResultsFormat.JSON, "application/json"),
+    _results("xml", QueryResultsFormat.XML, "application/xml", "text/xml"),
+    _results("csv", QueryResultsFormat.CSV),
+    _results("tsv", QueryResultsFormat.TSV),
+)
+GRAPHS = (
+    _rdf("ttl", RdfFormat.TURTLE, "application/x-turtle"),
+    _rdf("nt", RdfFormat.N_TRIPLES, "text/plain"),
+    _rdf("rdf", RdfFormat.RDF_XML, "application/xml", "text/xml"),
+    _rdf("jsonld", RdfFormat.JSON_LD, "application/json"),
+)
+DATASETS = (
+    _rdf("trig", RdfFormat.TRIG, "application/x-trig"),
+    _rdf("nq", RdfFormat.N_QUADS, "text/x-nquads"),
+)
+HTML = Format("html", "text/html")
+
+BY_NAME = {f.name: f for f in RESULTS + GRAPHS + DATASETS + (HTML,)}
+
+
+def negotiate(offers: tuple[Format, ...], accept: str | None, name: str | None = None) -> Format | None:
+    """The offer the client prefers, or None when none is acceptable.
+
+    ``name`` (from ``?format=`` or a file extension) wins over the Accept header
+    when it names one of the offers. An absent or empty Accept accepts anything.
+    """
+    if name:
+        return next((f for f in offers if f.name == name), None)
+    if not accept or not accept.strip():
+        return offers[0]
+    parsed = parse_accept_header(accept, MIMEAccept)
+    by_type = {}
+    for offer in offers:
+        for media_type in offer.media_types:
+            by_type.setdefault(media_type, offer)
+    best = parsed.best_match(list(by_type))
+    return by_type.get(best) if best else None
+
+
+def names(offers: tuple[Format, ...]) -> str:
+    """A readable list of offers, for 406 messages.
+
+    >>> names(GRAPHS[:2])
+    'text/turtle (ttl), application/n-triples (nt)'
+    """
+    return ", ".join(f"{f.media_type} ({f.name})" for f in offers)

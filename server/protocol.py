@@ -1,0 +1,108 @@
+"""Decoding a SPARQL 1.1 Protocol request into a :class:`QueryRequest`.
+
+Operations (https://www.w3.org/TR/sparql11-protocol/): query via GET,
+via URL-encoded POST, and via POST directly with ``application/sparql-query``.
+Updates, in any of their forms, are refused: this endpoint is read-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import NamedNode
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Request
+
+from . import errors
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    default_graphs: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+    format: str | None
+    timeout: float | None
+
+
+def decode(request: Request) -> QueryRequest | None:
+    """The query a request carries, or None when it carries none (a plain GET).
+
+    Raises BadRequest, ReadOnly or UnsupportedMediaType with a message saying what
+    was wrong.
+    """
+    params = MultiDict(request.args)
+    body_query = None
+    if request.method == "POST":
+        media_type = request.mimetype
+        if media_type == FORM:
+            params.update(request.form)
+        elif media_type == QUERY:
+            body_query = _text(request.get_data())
+        elif media_type == UPDATE:
+            raise errors.ReadOnly("this endpoint is read-only; SPARQL Update is not accepted")
+        else:
+            raise errors.UnsupportedMediaType(
+                f"a SPARQL query is POSTed as {FORM} or {QUERY}, not {media_type or 'no Content-Type'}")
+    if "update" in params:
+        raise errors.ReadOnly("this endpoint is read-only; SPARQL Update is not accepted")
+    query = _one_query(params, body_query, request.method)
+    if query is None:
+        return None
+    return QueryRequest(
+        query=query,
+        default_graphs=_iris(params, "default-graph-uri"),
+        named_graphs=_iris(params, "named-graph-uri"),
+        format=params.get("format") or None,
+        timeout=_timeout(params.get("timeout")),
+    )
+
+
+def _text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise errors.BadRequest(f"the request body is not valid UTF-8 (byte {error.start})") from None
+
+
+def _one_query(params: MultiDict, body_query: str | None, method: str) -> str | None:
+    queries = params.getlist("query") + ([body_query] if body_query is not None else [])
+    if len(queries) > 1:
+        raise errors.BadRequest("the request carries more than one query; send exactly one")
+    if not queries:
+        if method == "POST":
+            raise errors.BadRequest("the request carries no query: send it as 'query' or as the body")
+        return None
+    if not queries[0].strip():
+        raise errors.BadRequest("the query is empty")
+    if "\x00" in queries[0]:
+        raise errors.BadRequest("the query contains a NUL character")
+    return queries[0]
+
+
+def _iris(params: MultiDict, name: str) -> tuple[str, ...] | None:
+    values = params.getlist(name)
+    if not values:
+        return None
+    for value in values:
+        try:
+            NamedNode(value)
+        except ValueError:
+            raise errors.BadRequest(f"{name} is not a valid IRI: {value!r}") from None
+    return tuple(values)
+
+
+def _timeout(value: str | None) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0 or seconds != seconds or seconds == float("inf"):
+        raise errors.BadRequest(f"timeout must be a positive number of seconds, not {value!r}")
+    return seconds

@@ -1,0 +1,92 @@
+"""Every setting of the server, declared once as data.
+
+A setting is read, in order of precedence, from the config given to
+``create_app``, then from the environment (``DIALOGUE55_`` + upper-case name),
+then from its default. The README documents each one; a test keeps the two in
+step.
+
+>>> SETTINGS["query_timeout"].default
+10.0
+>>> SETTINGS["query_timeout"].parse("2.5")
+2.5
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+NAMESPACE = "https://w3id.org/dialogue55/"
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _bundled(folder: str) -> Path:
+    """The embedded 5+5 folder: inside the wheel, or beside the package in a checkout."""
+    inside = _PACKAGE / "bundled" / folder
+    return inside if inside.is_dir() else _PACKAGE.parent / folder
+
+
+def _paths(value: str) -> tuple[Path, ...]:
+    return tuple(Path(part) for part in value.split(os.pathsep) if part)
+
+
+def _words(value: str) -> tuple[str, ...]:
+    return tuple(part for part in value.replace(",", " ").split() if part)
+
+
+def _optional_path(value: str) -> Path | None:
+    return Path(value) if value else None
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        Setting("host", "127.0.0.1", "Address the server listens on."),
+        Setting("port", 5000, "Port the server listens on.", int),
+        Setting("ontology", _bundled("ontology"), "Folder of ontology files (every RDF file but shapes.ttl is published).", Path),
+        Setting("data", (_bundled("data"),), "Folders of data files, separated by the path separator.", _paths),
+        Setting("store", None, "Path of a persistent pyoxigraph store (from `dialogue55 load`); replaces ontology and data.", _optional_path),
+        Setting("backend", None, "URL of an external SPARQL 1.1 endpoint to serve instead of the embedded store.", lambda v: v or None),
+        Setting("namespace", NAMESPACE, "Canonical namespace of the published IRIs."),
+        Setting("base_iri", None, "Address the namespace is rewritten to, so IRIs dereference on this server.", lambda v: v or None),
+        Setting("query_timeout", 10.0, "Longest a SPARQL query may run, in seconds; a request may ask for less.", float),
+        Setting("max_query_length", 100_000, "Longest query or request body accepted, in bytes.", int),
+        Setting("max_result_rows", 100_000, "Most rows (or triples) a result carries; a longer one is cut and flagged.", int),
+        Setting("max_nesting", 200, "Deepest nesting of { } and ( ) a query may have (the parser's stack is finite).", int),
+        Setting("workers", 4, "Most query worker processes running at once.", int),
+        Setting("threads", 8, "Threads of the WSGI server.", int),
+        Setting("service_allowlist", ("https://query.wikidata.org/sparql",), "Endpoints a SERVICE clause may call.", _words),
+    ]
+}
+
+
+def resolve(config: dict | None = None, environ: dict | None = None) -> dict:
+    """Settings as a dict: given config, then ``DIALOGUE55_*`` variables, then defaults.
+
+    >>> resolve({"port": 8080}, {})["port"]
+    8080
+    >>> resolve({}, {"DIALOGUE55_PORT": "9000"})["port"]
+    9000
+    """
+    config = config or {}
+    environ = os.environ if environ is None else environ
+    values = {}
+    for name, setting in SETTINGS.items():
+        if name in config:
+            values[name] = config[name]
+        elif (key := "DIALOGUE55_" + name.upper()) in environ:
+            values[name] = setting.parse(environ[key])
+        else:
+            values[name] = setting.default
+    return values

@@ -130,17 +130,16 @@ def _table(tsv: bytes) -> str:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pyoxigraph import RdfFormat
+    from pyoxigraph import DefaultGraph, RdfFormat, serialize
 
-    store = dataset.load(dataset.Source.from_settings(_config(args)))
+    from .iris import IriSpace
+
+    source = dataset.Source.from_settings(_config(args))
+    store = dataset.load(source)
     fmt = getattr(RdfFormat, EXPORT_FORMATS[args.format])
-    if fmt.supports_datasets:
-        body = store.dump(format=fmt)
-    else:
-        from pyoxigraph import serialize
-
-        triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-        body = serialize(triples, format=fmt)
+    quads = (dataset.named_quads(store) if fmt.supports_datasets
+             else store.quads_for_pattern(None, None, None, DefaultGraph()))
+    body = serialize(quads, format=fmt, prefixes=IriSpace(source.published_namespace).prefixes)
     if args.output:
         args.output.write_bytes(body)
     else:

@@ -12,6 +12,12 @@ Graph naming, so every triple lands in a named graph:
   go into ``{namespace}graph/{file stem}``.
 
 ``shapes.ttl`` is SHACL for validation, not data, and is never published.
+
+The store's default graph holds the union of all named graphs, materialised
+once at load time. A store is a set of quads, so this union is a set of
+triples, as SPARQL's RDF merge requires: a triple stated in two sentence
+graphs is one triple of the default graph. (pyoxigraph's own
+``use_default_graph_as_union`` is a multiset and counts it twice.)
 """
 
 from __future__ import annotations
@@ -113,7 +119,22 @@ def load(source: Source) -> Store:
     store = Store()
     for path in rdf_files(source):
         store.extend(list(quads_of(path, source)))
+    materialise_union(store)
     return store
+
+
+UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def materialise_union(store: Store) -> None:
+    """Fill the default graph with the union (a set) of every named graph."""
+    store.update(UNION)
+
+
+def named_quads(store: Store) -> Iterator[Quad]:
+    """Every quad of the named graphs: the dataset as published, without the derived union."""
+    for graph in store.named_graphs():
+        yield from store.quads_for_pattern(None, None, None, graph)
 
 
 def open_store(path: Path) -> Store:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pyoxigraph import (
-    DefaultGraph,
     NamedNode,
     QueryBoolean,
     QueryResultsFormat,
@@ -34,7 +33,7 @@ class Job:
 
     ``default_graphs`` and ``named_graphs`` are IRIs from the request
     (``default-graph-uri``, ``named-graph-uri``); when both are None the default
-    graph is the union of all named graphs.
+    graph is the store's, the union of all named graphs.
     """
 
     query: str
@@ -67,7 +66,7 @@ def evaluate(store: Store, job: Job) -> Answer:
 
     >>> from pyoxigraph import Quad, Literal
     >>> store = Store()
-    >>> store.add(Quad(NamedNode("http://e/s"), NamedNode("http://e/p"), Literal("o"), NamedNode("http://e/g")))
+    >>> store.add(Quad(NamedNode("http://e/s"), NamedNode("http://e/p"), Literal("o")))
     >>> evaluate(store, Job("ASK { ?s ?p 'o' }")).body
     b'{"head":{},"boolean":true}'
     >>> answer = evaluate(store, Job("SELECT ?s WHERE { ?s ?p ?o }", results_format="text/tab-separated-values"))
@@ -83,16 +82,18 @@ def evaluate(store: Store, job: Job) -> Answer:
 
 
 def _dataset_arguments(job: Job) -> dict:
-    if job.names_dataset:
+    # The store's default graph is the union of the named graphs (see server.dataset).
+    if job.names_dataset or (job.default_graphs is None and job.named_graphs is None):
         return {}
-    if job.default_graphs is None and job.named_graphs is None:
-        return {"use_default_graph_as_union": True}
     defaults = job.default_graphs or ()
-    # The store's own default graph is empty: every triple sits in a named graph.
-    arguments = {"default_graph": [NamedNode(iri) for iri in defaults] if defaults else DefaultGraph()}
+    arguments = {"default_graph": [NamedNode(iri) for iri in defaults] if defaults else _EMPTY_GRAPH}
     if job.named_graphs is not None:
         arguments["named_graphs"] = [NamedNode(iri) for iri in job.named_graphs]
     return arguments
+
+
+# Named graphs given without a default graph: the default graph is empty, not the union.
+_EMPTY_GRAPH = [NamedNode("urn:x-dialogue55:empty-default-graph")]
 
 
 def _boolean(result: QueryBoolean, job: Job) -> Answer:

@@ -111,7 +111,6 @@ class Graph:
         result = self.store.query(
             fixed_query(name),
             prefixes=self.space.prefixes,
-            use_default_graph_as_union=True,
             substitutions={Variable(k): _term(v) for k, v in values.items()},
         )
         assert isinstance(result, QuerySolutions)
@@ -123,7 +122,6 @@ class Graph:
         return self.store.query(
             fixed_query(name),
             prefixes=self.space.prefixes,
-            use_default_graph_as_union=True,
             substitutions={Variable(k): _term(v) for k, v in values.items()},
         )
 

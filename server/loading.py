@@ -36,5 +36,6 @@ def bulk_load(files: list[Path], store_path: Path, namespace: str) -> int:
             store.bulk_extend(batch)
             bar.update(len(batch))
             total += len(batch)
+    dataset.materialise_union(store)
     store.optimize()
     return total

@@ -1,0 +1,57 @@
+"""The ``dialogue55`` commands, run as a newcomer runs them (a real subprocess)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from pyoxigraph import RdfFormat, parse
+
+from tests.live import ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "server", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_query_prints_a_table():
+    result = run("query", "SELECT ?state WHERE { ?state d55o:memberOf d55:dialogue-5-5 } ORDER BY ?state")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].strip() == "?state"
+    assert len(lines) == 11
+    assert "<https://w3id.org/dialogue55/id/morocco>" in result.stdout
+
+
+def test_query_syntax_error_exits_non_zero():
+    result = run("query", "SELECT ?x WHERE { ?x }")
+    assert result.returncode != 0
+    assert "syntax error" in result.stderr
+
+
+def test_query_refuses_updates():
+    result = run("query", "DELETE WHERE { ?s ?p ?o }")
+    assert result.returncode != 0
+    assert "read-only" in result.stderr
+
+
+def test_export_writes_every_graph(tmp_path):
+    out = tmp_path / "all.nq"
+    result = run("export", "--format", "nq", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    graphs = {q.graph_name.value for q in parse(path=str(out), format=RdfFormat.N_QUADS)}
+    assert "https://w3id.org/dialogue55/graph/ontology" in graphs
+    assert any(g.startswith("https://w3id.org/dialogue55/graph/sentence-") for g in graphs)
+
+
+def test_validate_accepts_the_embedded_graph():
+    result = run("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_validate_reports_file_and_line(tmp_path):
+    (tmp_path / "bad.ttl").write_text("<http://e/s> <http://e/p> <http://e/o> .\n<http://e/s> <http://e/p> .\n")
+    result = run("validate", "--data", str(tmp_path))
+    assert result.returncode == 1
+    assert f"{tmp_path / 'bad.ttl'}:2" in result.stdout

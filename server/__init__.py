@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import errors, settings
+from . import cors, errors, settings
 from .graph import Graph
 
 
@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = values["max_query_length"] + 1024
     app.extensions["dialogue55"] = Graph(values)
     errors.register(app)
+    cors.register(app)
     from . import site, sparql
 
     for module in (site, sparql):

@@ -3,6 +3,10 @@
 Operations (https://www.w3.org/TR/sparql11-protocol/): query via GET,
 via URL-encoded POST, and via POST directly with ``application/sparql-query``.
 Updates, in any of their forms, are refused: this endpoint is read-only.
+
+The same address answers the read-only part of the SPARQL 1.1 Graph Store
+Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/): ``GET
+/sparql?graph=IRI`` or ``GET /sparql?default``; see :func:`graph_target`.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ def decode(request: Request) -> QueryRequest | None:
     """
     params = MultiDict(request.args)
     body_query = None
+    if request.method == "POST" and _names_graph(request.args):
+        raise errors.ReadOnly("this endpoint is read-only; the Graph Store Protocol is offered for GET only")
     if request.method == "POST":
         media_type = request.mimetype
         if media_type == FORM:
@@ -106,3 +112,31 @@ def _timeout(value: str | None) -> float | None:
     if not seconds > 0 or seconds != seconds or seconds == float("inf"):
         raise errors.BadRequest(f"timeout must be a positive number of seconds, not {value!r}")
     return seconds
+
+
+@dataclass(frozen=True)
+class GraphTarget:
+    """A Graph Store Protocol read: one named graph (``iri``), or the default graph when None."""
+
+    iri: str | None
+    format: str | None
+
+
+def graph_target(request: Request) -> GraphTarget | None:
+    """The graph a query-less GET asks for (``?graph=IRI`` or ``?default``), or None.
+
+    Raises BadRequest for both at once, several graphs, or an invalid IRI.
+    """
+    if not _names_graph(request.args):
+        return None
+    graphs = request.args.getlist("graph")
+    if "default" in request.args and graphs:
+        raise errors.BadRequest("ask for either ?default or ?graph=IRI, not both")
+    if len(graphs) > 1:
+        raise errors.BadRequest("ask for one graph at a time")
+    iris = _iris(request.args, "graph")
+    return GraphTarget(iris[0] if iris else None, request.args.get("format") or None)
+
+
+def _names_graph(args: MultiDict) -> bool:
+    return "graph" in args or "default" in args

@@ -1,0 +1,55 @@
+"""The example queries shown on the query page: our competency questions.
+
+Each example is a file ``server/queries/examples/{name}.rq`` that starts with
+its titles as comments, one per language::
+
+    # title@en: Which states are members of the Dialogue 5+5?
+    # title@fr: Quels États sont membres du Dialogue 5+5 ?
+    SELECT ...
+
+>>> parse("states", "# title@en: States\\n# title@fr: États\\nSELECT * {}\\n").title("fr")
+'États'
+>>> parse("bare", "ASK {}").title("en")
+'bare'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+FOLDER = Path(__file__).parent / "queries" / "examples"
+
+_TITLE = re.compile(r"^#\s*title@([A-Za-z-]+)\s*:\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example query: its file name, its titles by language and its text."""
+
+    name: str
+    titles: dict
+    query: str
+
+    def title(self, lang: str) -> str:
+        """The title in ``lang``, else in English, else the file name."""
+        return self.titles.get(lang) or self.titles.get("en") or self.name
+
+
+def parse(name: str, text: str) -> Example:
+    titles = {}
+    for line in text.splitlines():
+        match = _TITLE.match(line)
+        if match:
+            titles[match.group(1).lower()] = match.group(2)
+        elif line.strip():
+            break
+    return Example(name, titles, text)
+
+
+def load(folder: Path = FOLDER) -> list[Example]:
+    """Every example of ``folder``, in file-name order (read on each call: they are a few small files)."""
+    if not folder.is_dir():
+        return []
+    return [parse(path.stem, path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.rq"))]

@@ -1,0 +1,67 @@
+/* SPARQL syntax highlighting for the query page: a small lexer painting a <pre> behind a <textarea>.
+ *
+ * The lexer knows what matters for reading a query: comments, strings, IRIs, prefixed names,
+ * variables, keywords, numbers and brackets. It builds DOM nodes with textContent only, so
+ * whatever the query contains is shown as text, never interpreted as HTML.
+ */
+(function () {
+  "use strict";
+
+  var KEYWORDS = ("SELECT CONSTRUCT DESCRIBE ASK WHERE FROM NAMED PREFIX BASE DISTINCT REDUCED " +
+    "OPTIONAL UNION MINUS GRAPH SERVICE SILENT FILTER BIND AS VALUES GROUP BY HAVING ORDER ASC DESC " +
+    "LIMIT OFFSET NOT EXISTS IN UNDEF A COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR " +
+    "INSERT DELETE DATA LOAD CLEAR DROP CREATE COPY MOVE ADD WITH USING INTO DEFAULT ALL TRUE FALSE").split(" ");
+  var KEYWORD_SET = {};
+  KEYWORDS.forEach(function (k) { KEYWORD_SET[k] = true; });
+
+  var TOKEN = new RegExp([
+    "(#[^\\n\\r]*)",                                                     // 1 comment
+    "(\"\"\"[\\s\\S]*?\"\"\"|'''[\\s\\S]*?'''|\"(?:[^\"\\\\\\n\\r]|\\\\.)*\"|'(?:[^'\\\\\\n\\r]|\\\\.)*')", // 2 string
+    "(<[^<>\"{}|^`\\\\\\s]*>)",                                          // 3 iri
+    "([?$][A-Za-z0-9_\\u00b7-\\uffff]+)",                                // 4 variable
+    "(@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",                                   // 5 language tag
+    "([A-Za-z_\\u00c0-\\uffff][\\w.\\-\\u00b7-\\uffff]*:[\\w.\\-%:\\u00b7-\\uffff]*|:[\\w.\\-%:\\u00b7-\\uffff]*)", // 6 prefixed name
+    "([A-Za-z_][A-Za-z_0-9]*)",                                          // 7 word
+    "([+-]?\\d+(?:\\.\\d*)?(?:[eE][+-]?\\d+)?)",                          // 8 number
+    "([{}()\\[\\]])"                                                     // 9 bracket
+  ].join("|"), "g");
+  var KINDS = [null, "comment", "string", "iri", "variable", "lang", "pname", "word", "number", "bracket"];
+
+  /** The tokens of `text` as [kind, text] pairs; unmatched text has kind "plain". */
+  function tokens(text) {
+    var out = [], last = 0, match;
+    TOKEN.lastIndex = 0;
+    while ((match = TOKEN.exec(text)) !== null) {
+      if (match.index > last) out.push(["plain", text.slice(last, match.index)]);
+      var kind = "plain";
+      for (var i = 1; i < KINDS.length; i++) {
+        if (match[i] !== undefined) { kind = KINDS[i]; break; }
+      }
+      if (kind === "word") kind = KEYWORD_SET[match[0].toUpperCase()] ? "keyword" : "plain";
+      out.push([kind, match[0]]);
+      last = TOKEN.lastIndex;
+    }
+    if (last < text.length) out.push(["plain", text.slice(last)]);
+    return out;
+  }
+
+  /** Replace the content of `element` with the highlighted `text`. */
+  function render(element, text) {
+    var fragment = document.createDocumentFragment();
+    tokens(text).forEach(function (token) {
+      if (token[0] === "plain") {
+        fragment.appendChild(document.createTextNode(token[1]));
+      } else {
+        var span = document.createElement("span");
+        span.className = "tok-" + token[0];
+        span.textContent = token[1];
+        fragment.appendChild(span);
+      }
+    });
+    // A trailing newline needs a character after it, or the last empty line collapses.
+    fragment.appendChild(document.createTextNode("\n"));
+    element.replaceChildren(fragment);
+  }
+
+  window.D55Highlight = { tokens: tokens, render: render };
+})();

@@ -1,0 +1,329 @@
+/* The query page: send the query to /sparql like any client, and show the answer as a table.
+ *
+ * Everything shown back (results, labels, error messages) is set with textContent or as
+ * attribute values through the DOM: never parsed as HTML. No inline script, no network
+ * access beyond this server.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("query-page");
+  if (!root) return;
+  var form = document.getElementById("query-form");
+  var textarea = document.getElementById("query");
+  var code = document.getElementById("highlight");
+  var examples = document.getElementById("examples");
+  var statusLine = document.getElementById("status");
+  var truncated = document.getElementById("truncated");
+  var errorBox = document.getElementById("error");
+  var results = document.getElementById("results");
+  var share = document.getElementById("share");
+  var downloads = document.getElementById("downloads");
+
+  var ENDPOINT = form.getAttribute("action");
+  var NAMESPACE = root.dataset.namespace;
+  var LANG = root.dataset.lang;
+  var WIKIDATA_ENTITY = "http://www.wikidata.org/entity/";
+  var MAX_LABELLED = 300;
+  var TEXTS = {
+    en: { running: "Running…", rows: function (n) { return n + (n === 1 ? " row" : " rows"); },
+          triples: function (n) { return n + (n === 1 ? " triple" : " triples"); },
+          in: " in ", yes: "true", no: "false", network: "The server could not be reached: ",
+          cut: "The result was cut: ", at: "Error at line ", column: ", column " },
+    fr: { running: "Exécution…", rows: function (n) { return n + (n <= 1 ? " ligne" : " lignes"); },
+          triples: function (n) { return n + (n <= 1 ? " triplet" : " triplets"); },
+          in: " en ", yes: "vrai", no: "faux", network: "Le serveur est injoignable : ",
+          cut: "Le résultat a été tronqué : ", at: "Erreur ligne ", column: ", colonne " }
+  };
+  var T = TEXTS[LANG] || TEXTS.en;
+
+  var PREFIXES = readPrefixes();
+
+  function readPrefixes() {
+    var out = [];
+    document.querySelectorAll(".prefixes tr").forEach(function (row) {
+      var cells = row.querySelectorAll("code");
+      if (cells.length === 2) out.push([cells[0].textContent.replace(/:$/, ""), cells[1].textContent]);
+    });
+    // The longest namespace first, so d55: does not shadow a longer one.
+    return out.sort(function (a, b) { return b[1].length - a[1].length; });
+  }
+
+  // --- editor -------------------------------------------------------------
+
+  function refresh() {
+    window.D55Highlight.render(code, textarea.value);
+    syncScroll();
+  }
+
+  function syncScroll() {
+    code.parentNode.scrollTop = textarea.scrollTop;
+    code.parentNode.scrollLeft = textarea.scrollLeft;
+  }
+
+  textarea.addEventListener("input", refresh);
+  textarea.addEventListener("scroll", syncScroll);
+  textarea.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      run();
+    }
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    run();
+  });
+  examples.addEventListener("change", function () {
+    var option = examples.options[examples.selectedIndex];
+    if (!option || !option.dataset.query) return;
+    textarea.value = option.dataset.query;
+    refresh();
+    textarea.focus();
+  });
+
+  // --- running ------------------------------------------------------------
+
+  function run() {
+    var query = textarea.value;
+    clear();
+    statusLine.textContent = T.running;
+    var started = performance.now();
+    var body = new URLSearchParams();
+    body.set("query", query);
+    fetch(ENDPOINT, {
+      method: "POST",
+      headers: { "Accept": "application/sparql-results+json, application/n-triples;q=0.9" },
+      body: body
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        show(query, response, text, performance.now() - started);
+      });
+    }).catch(function (error) {
+      statusLine.textContent = "";
+      showError(T.network + error.message, null);
+    });
+  }
+
+  function clear() {
+    results.replaceChildren();
+    errorBox.hidden = true;
+    truncated.hidden = true;
+    downloads.hidden = true;
+  }
+
+  function show(query, response, text, milliseconds) {
+    updateShare(query);
+    if (!response.ok) {
+      statusLine.textContent = response.status + " " + response.statusText;
+      showError(text, text);
+      return;
+    }
+    var type = response.headers.get("Content-Type") || "";
+    var shown = type.indexOf("application/sparql-results+json") === 0 ? showResults(JSON.parse(text))
+                                                                       : showTriples(text);
+    statusLine.textContent = shown.count + T.in + Math.round(milliseconds) + " ms";
+    var cut = response.headers.get("X-SPARQL-Truncated");
+    if (cut) {
+      truncated.textContent = T.cut + cut.replace(/^true;\s*/, "");
+      truncated.hidden = false;
+    }
+    showDownloads(query, shown.graph);
+  }
+
+  function showError(message, serverText) {
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+    var position = serverText && /at (\d+):(\d+)/.exec(serverText);
+    if (position) {
+      var line = Number(position[1]), column = Number(position[2]);
+      errorBox.textContent = T.at + line + T.column + column + "\n" + message;
+      selectPosition(line, column);
+    }
+  }
+
+  function selectPosition(line, column) {
+    var lines = textarea.value.split("\n");
+    var offset = 0;
+    for (var i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i].length + 1;
+    offset = Math.min(textarea.value.length, offset + Math.max(0, column - 1));
+    textarea.focus();
+    textarea.setSelectionRange(offset, Math.min(textarea.value.length, offset + 1));
+  }
+
+  // --- results ------------------------------------------------------------
+
+  function showResults(json) {
+    if (Object.prototype.hasOwnProperty.call(json, "boolean")) {
+      var p = document.createElement("p");
+      p.className = "boolean";
+      p.textContent = json.boolean ? T.yes : T.no;
+      results.appendChild(p);
+      return { count: T.rows(1), graph: false };
+    }
+    var variables = json.head.vars || [];
+    var rows = json.results.bindings.map(function (binding) {
+      return variables.map(function (v) { return binding[v] || null; });
+    });
+    table(variables, rows);
+    return { count: T.rows(rows.length), graph: false };
+  }
+
+  function showTriples(text) {
+    var rows = text.split("\n").filter(function (line) { return line.trim(); }).map(parseTriple);
+    table(["subject", "predicate", "object"], rows);
+    return { count: T.triples(rows.length), graph: true };
+  }
+
+  var NT_TERM = /<([^>]*)>|_:(\S+)|"((?:[^"\\]|\\.)*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?/g;
+
+  function parseTriple(line) {
+    var terms = [], match;
+    NT_TERM.lastIndex = 0;
+    while ((match = NT_TERM.exec(line)) !== null && terms.length < 3) {
+      if (match[1] !== undefined) terms.push({ type: "uri", value: unescapeNT(match[1]) });
+      else if (match[2] !== undefined) terms.push({ type: "bnode", value: match[2] });
+      else terms.push({ type: "literal", value: unescapeNT(match[3]), "xml:lang": match[4], datatype: match[5] });
+    }
+    return terms;
+  }
+
+  function unescapeNT(text) {
+    return text.replace(/\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)/g, function (_, e) {
+      if (e[0] === "u" || e[0] === "U") return String.fromCodePoint(parseInt(e.slice(1), 16));
+      return { t: "\t", n: "\n", r: "\r", b: "\b", f: "\f" }[e] || e;
+    });
+  }
+
+  function table(headings, rows) {
+    var tableElement = document.createElement("table");
+    var head = tableElement.createTHead().insertRow();
+    headings.forEach(function (heading) {
+      var th = document.createElement("th");
+      th.textContent = heading;
+      head.appendChild(th);
+    });
+    var body = tableElement.createTBody();
+    var iris = {};
+    rows.forEach(function (row) {
+      var tr = body.insertRow();
+      row.forEach(function (term) {
+        var cell = tr.insertCell();
+        if (term) cell.appendChild(termNode(term, iris));
+      });
+    });
+    results.appendChild(tableElement);
+    fetchLabels(Object.keys(iris), iris);
+  }
+
+  function termNode(term, iris) {
+    if (term.type === "uri") return iriNode(term.value, iris);
+    if (term.type === "bnode") return document.createTextNode("_:" + term.value);
+    if (term.type === "triple") return document.createTextNode("<< … >>");
+    var span = document.createElement("span");
+    span.textContent = term.value;
+    var suffix = term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype ? "^^" + compact(term.datatype) : "";
+    if (suffix) {
+      var small = document.createElement("span");
+      small.className = term["xml:lang"] ? "lang" : "datatype";
+      small.textContent = suffix;
+      span.appendChild(small);
+    }
+    return span;
+  }
+
+  function iriNode(iri, iris) {
+    var href = hrefFor(iri);
+    var node = document.createElement(href ? "a" : "span");
+    if (href) node.href = href;
+    if (iri.indexOf(WIKIDATA_ENTITY) === 0) node.className = "wikidata";
+    node.textContent = compact(iri);
+    node.title = iri;
+    (iris[iri] = iris[iri] || []).push(node);
+    return node;
+  }
+
+  /** Where an IRI leads: our resources on this server, Wikidata items on Wikidata. */
+  function hrefFor(iri) {
+    if (iri.indexOf(NAMESPACE) === 0) return "/" + iri.slice(NAMESPACE.length);
+    if (iri.indexOf(WIKIDATA_ENTITY) === 0) {
+      var id = iri.slice(WIKIDATA_ENTITY.length);
+      return "https://www.wikidata.org/wiki/" + (id[0] === "P" ? "Property:" : "") + id;
+    }
+    return /^https?:\/\//.test(iri) ? iri : null;
+  }
+
+  function compact(iri) {
+    for (var i = 0; i < PREFIXES.length; i++) {
+      var local = iri.slice(PREFIXES[i][1].length);
+      if (iri.indexOf(PREFIXES[i][1]) === 0 && /^[\w.\-]*$/.test(local)) return PREFIXES[i][0] + ":" + local;
+    }
+    return "<" + iri + ">";
+  }
+
+  // --- labels: a second query to the same endpoint ------------------------
+
+  function fetchLabels(list, iris) {
+    var safe = list.filter(function (iri) { return /^[^\s<>"{}|^`\\]+$/.test(iri); }).slice(0, MAX_LABELLED);
+    if (!safe.length) return;
+    var query = "SELECT ?iri ?label WHERE { VALUES ?iri { " + safe.map(function (iri) { return "<" + iri + ">"; }).join(" ") +
+      " } ?iri rdfs:label|skos:prefLabel ?label }";
+    var body = new URLSearchParams();
+    body.set("query", query);
+    fetch(ENDPOINT, { method: "POST", headers: { "Accept": "application/sparql-results+json" }, body: body })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (json) { if (json) applyLabels(json.results.bindings, iris); })
+      .catch(function () { /* labels are a comfort: the IRIs stay shown */ });
+  }
+
+  function applyLabels(bindings, iris) {
+    var best = {};
+    bindings.forEach(function (b) {
+      var rank = labelRank(b.label["xml:lang"]);
+      var iri = b.iri.value;
+      if (!best[iri] || rank < best[iri].rank) best[iri] = { rank: rank, text: b.label.value };
+    });
+    Object.keys(best).forEach(function (iri) {
+      (iris[iri] || []).forEach(function (node) {
+        node.textContent = best[iri].text;
+        node.title = iri;
+      });
+    });
+  }
+
+  function labelRank(lang) {
+    var order = [LANG, "en", "fr"];
+    var i = order.indexOf(lang || "");
+    return i < 0 ? order.length : i;
+  }
+
+  // --- sharing and downloading ---------------------------------------------
+
+  function queryUrl(query, format) {
+    var params = new URLSearchParams();
+    params.set("query", query);
+    if (format) params.set("format", format);
+    return ENDPOINT + "?" + params.toString();
+  }
+
+  function updateShare(query) {
+    share.href = queryUrl(query);
+    share.hidden = false;
+    if (window.history && window.history.replaceState) window.history.replaceState(null, "", share.href);
+  }
+
+  function showDownloads(query, graph) {
+    var names = (graph ? root.dataset.graphFormats : root.dataset.resultFormats).split(" ");
+    downloads.querySelectorAll("a").forEach(function (a) { a.remove(); });
+    names.forEach(function (name) {
+      var a = document.createElement("a");
+      a.href = queryUrl(query, name);
+      a.download = "result." + name;
+      a.textContent = name;
+      downloads.appendChild(a);
+    });
+    downloads.hidden = false;
+  }
+
+  refresh();
+  if (root.dataset.autorun === "true") run();
+})();

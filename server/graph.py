@@ -6,7 +6,12 @@
   (``server/queries/*.rq``, bounded by design, values passed only through
   substitutions), and
 - a :class:`~server.workers.WorkerPool` for user SPARQL, which may be slow,
-  hostile or crash the engine, and so runs in killable worker processes.
+  hostile or crash the engine, and so runs in killable worker processes, and
+- an :class:`~server.cache.AnswerCache` of user answers, keyed by the dataset
+  version (see :mod:`server.cache`).
+
+With the ``backend`` setting, both kinds of query go over HTTP to an external
+SPARQL engine instead (:mod:`server.backend`), and ``store`` is None.
 
 Its methods raise the domain errors of :mod:`server.errors`.
 """
@@ -19,7 +24,8 @@ from typing import Callable
 
 from pyoxigraph import NamedNode, QuerySolutions, Variable
 
-from . import dataset, errors, screening
+from . import backend, dataset, errors, screening
+from .cache import MIB, AnswerCache, answer_key
 from .evaluation import Answer, Job
 from .iris import IriSpace
 from .workers import QueryCrashed, QueryTimeout, WorkerFailed, WorkerPool
@@ -46,9 +52,11 @@ class Graph:
     def __init__(self, settings: dict):
         self.settings = settings
         self.source = dataset.Source.from_settings(settings)
-        self.store = dataset.load(self.source)
-        self.version = dataset.version(self.source)
         self.space = IriSpace(self.source.published_namespace)
+        self.engine = backend.Engine(settings["backend"], self.space.prefixes) if settings["backend"] else None
+        self.store = None if self.engine else dataset.load(self.source)
+        self.version = backend.version(settings["backend"]) if self.engine else dataset.version(self.source)
+        self.answers = AnswerCache(int(settings["answer_cache"] * MIB))
         self._pool: WorkerPool | None = None
 
     @property
@@ -69,11 +77,20 @@ class Graph:
 
         ``timeout`` may only shorten the configured limit.
         """
+        key = answer_key(self.version, job)
+        if (cached := self.answers.get(key)) is not None:
+            return cached
         self.screen(job.query)
         limit = self.settings["query_timeout"]
         timeout = limit if timeout is None else max(0.001, min(timeout, limit))
         job = Job(**{**job.__dict__, "prefixes": self.space.prefixes, "max_rows": self.settings["max_result_rows"],
                      "names_dataset": screening.has_dataset_clause(job.query)})
+        answer = self._remote(job, timeout) if self.engine else self._evaluate(job, timeout, disconnected)
+        self.answers.put(key, answer)
+        return answer
+
+    def _evaluate(self, job: Job, timeout: float, disconnected: Callable[[], bool]) -> Answer:
+        """Run the job in a killable worker process; map its failures to domain errors."""
         try:
             status, payload = self.pool.run(job, timeout, disconnected)
         except QueryTimeout as error:
@@ -88,6 +105,18 @@ class Graph:
         if status == "error":
             raise errors.BadRequest(f"the query could not be evaluated: {payload}")
         return payload
+
+    def _remote(self, job: Job, timeout: float) -> Answer:
+        """Run the job on the external engine; map its failures to domain errors."""
+        try:
+            return self.engine.answer(job, timeout)
+        except backend.TimedOut:
+            raise errors.Unavailable(f"query timed out: the SPARQL engine gave no answer within {timeout:g} s",
+                                     {"Retry-After": "5"}) from None
+        except backend.EngineError as error:
+            if error.status is not None:
+                raise errors.BadRequest(f"the query could not be evaluated: {error}") from None
+            raise errors.Unavailable(str(error), {"Retry-After": "5"}) from None
 
     def screen(self, query: str) -> None:
         """Refuse, before any evaluation, what this endpoint never runs."""
@@ -108,6 +137,8 @@ class Graph:
         Each row maps variable names to pyoxigraph terms. The fixed queries bound
         their rows with LIMIT, so reading them row by row stays cheap.
         """
+        if self.engine:
+            return self._over_http("select", name, values)
         result = self.store.query(
             fixed_query(name),
             prefixes=self.space.prefixes,
@@ -119,11 +150,22 @@ class Graph:
 
     def construct(self, name: str, **values):
         """Triples of the fixed CONSTRUCT or DESCRIBE ``name``, with ``values`` substituted."""
+        if self.engine:
+            return self._over_http("construct", name, values)
         return self.store.query(
             fixed_query(name),
             prefixes=self.space.prefixes,
             substitutions={Variable(k): _term(v) for k, v in values.items()},
         )
+
+    def _over_http(self, kind: str, name: str, values: dict):
+        terms = {k: _term(v) for k, v in values.items()}
+        try:
+            return getattr(self.engine, kind)(fixed_query(name), terms, self.settings["query_timeout"])
+        except backend.TimedOut:
+            raise errors.Unavailable("the SPARQL engine gave no answer in time", {"Retry-After": "5"}) from None
+        except backend.EngineError as error:
+            raise errors.Unavailable(f"the SPARQL engine failed on a page query: {error}") from None
 
 
 def _term(value):

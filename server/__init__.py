@@ -18,8 +18,9 @@ def create_app(config: dict | None = None) -> Flask:
     values = settings.resolve(config)
     app.config["DIALOGUE55"] = values
     app.config["MAX_CONTENT_LENGTH"] = values["max_query_length"] + 1024
-    app.extensions["dialogue55"] = Graph(values)
+    app.extensions["dialogue55"] = graph = Graph(values)
     errors.register(app)
+    cache.register(app, graph.version)
     cors.register(app)
     from . import site, sparql
 

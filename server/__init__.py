@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import cors, errors, settings
+from . import cache, cors, errors, reader, security_headers, settings
 from .graph import Graph
 
 
@@ -22,8 +22,10 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register(app)
     cache.register(app, graph.version)
     cors.register(app)
-    from . import site, sparql
+    security_headers.register(app)
+    reader.register(app)
+    from . import ontology_docs, resources, site, sparql
 
-    for module in (site, sparql):
+    for module in (site, sparql, resources, ontology_docs):
         app.register_blueprint(module.bp)
     return app

@@ -65,6 +65,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("max_result_rows", 100_000, "Most rows (or triples) a result carries; a longer one is cut and flagged.", int),
         Setting("max_nesting", 200, "Deepest nesting of { } and ( ) a query may have (the parser's stack is finite).", int),
         Setting("workers", 4, "Most query worker processes running at once.", int),
+        Setting("page_size", 100, "Most statements of one side (outgoing or incoming) on one page of a resource, in HTML and RDF.", int),
         Setting("answer_cache", 64.0, "Memory for cached SPARQL answers, in MiB (0 turns the cache off).", float),
         Setting("threads", 8, "Threads of the WSGI server.", int),
         Setting("service_allowlist", ("https://query.wikidata.org/sparql",), "Endpoints a SERVICE clause may call.", _words),

@@ -70,7 +70,7 @@ def node(linker: Linker, term) -> object:
 def same_as(linker: Linker, iri: str) -> list[str]:
     """The Wikidata items ``iri`` is the same as."""
     quads = linker.labels.store.quads_for_pattern(NamedNode(iri), OWL_SAME_AS, None, None)
-    return sorted(q.object.value for q in itertools.islice(quads, 20) if wikidata_id(q.object.value))
+    return sorted({q.object.value for q in itertools.islice(quads, 40) if wikidata_id(q.object.value)})
 
 
 def _add(data: dict, key: str, value) -> None:

@@ -17,7 +17,7 @@ from pyoxigraph import Literal, NamedNode, Store
 from . import diagrams, jsonld
 from .descriptions import Description, Side, Statement
 from .graph import fixed_query
-from .i18n import text
+from .i18n import fallback_chain, text
 from .negotiation import DATASETS, GRAPHS
 from .terms import Linker, Term, safe_url, wikidata_id
 
@@ -54,6 +54,7 @@ class Footnote:
     quote_lang: str = ""
     description: str = ""
     source: Term | None = None
+    description_lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,14 +149,16 @@ def footnote(store: Store, linker: Linker, number: int, graph: NamedNode) -> Foo
                     quote.value if isinstance(quote, Literal) else "",
                     (quote.language or "") if isinstance(quote, Literal) else "",
                     description.value if isinstance(description, Literal) and not quote else "",
-                    source)
+                    source, (description.language or "") if isinstance(description, Literal) else "")
 
 
 def _first(store: Store, subject: NamedNode, predicate: str, lang: str | None = None):
     """The first object of (subject, predicate), preferring literals in ``lang`` when given."""
     objects = [q.object for q in itertools.islice(store.quads_for_pattern(subject, NamedNode(predicate), None, None), 20)]
     if lang:
-        objects.sort(key=lambda o: 0 if isinstance(o, Literal) and o.language == lang else 1)
+        chain = fallback_chain(lang)
+        objects.sort(key=lambda o: chain.index(o.language or "") if isinstance(o, Literal)
+                     and (o.language or "") in chain else len(chain))
     return objects[0] if objects else None
 
 

@@ -95,7 +95,8 @@ class Linker:
     def iri(self, iri: str) -> Term:
         label = self.labels.of(iri)
         href, external = self.href(iri)
-        return Term(label.text, href, self._foreign(label.lang), wikidata_id(iri) or "", external, iri)
+        qid = wikidata_id(iri) or ""
+        return Term(label.text, href, self._foreign(label.lang), qid if qid != label.text else "", external, iri)
 
     def term(self, node) -> Term:
         """Any RDF term as a :class:`Term`."""

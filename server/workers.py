@@ -70,6 +70,10 @@ class _Worker:
         child.close()
         self.ready = False
 
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
     def wait_ready(self) -> None:
         if self.ready:
             return
@@ -84,6 +88,7 @@ class _Worker:
         self.ready = True
 
     def kill(self) -> None:
+        """Stop the worker whatever it is doing, and reap it (no zombie is left)."""
         self.process.kill()
         self.process.join(5)
         self.conn.close()
@@ -102,28 +107,55 @@ class WorkerPool:
         self._source = source
         self._size = max(1, size)
         self._idle: list[_Worker] = []
+        self._all: set[_Worker] = set()  # idle and busy, so that close() stops them all
         self._count = 0
         self._available = threading.Condition()
+        self._closed = False
         for _ in range(min(warm, self._size)):
             self._idle.append(self._spawn())
 
+    @property
+    def pids(self) -> set[int]:
+        """The process ids of the live workers, idle and busy (for tests and monitoring)."""
+        with self._available:
+            return {w.pid for w in self._all if w.pid is not None}
+
     def _spawn(self) -> _Worker:
         self._count += 1
-        return _Worker(self._context, self._source)
+        worker = _Worker(self._context, self._source)
+        self._all.add(worker)
+        return worker
 
     def run(self, job: evaluation.Job, timeout: float,
             disconnected: Callable[[], bool] = lambda: False) -> tuple[str, object]:
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline)
         try:
-            worker.wait_ready()
-            worker.conn.send(job)
+            worker = self._hand_over(worker, job, deadline)
             reply = self._await(worker, deadline, disconnected)
         except BaseException:
             self._discard(worker)
             raise
         self._release(worker)
         return reply
+
+    def _hand_over(self, worker: _Worker, job: evaluation.Job, deadline: float) -> _Worker:
+        """Send ``job`` to ``worker``, or to a fresh one if that worker died while idle."""
+        try:
+            worker.wait_ready()
+            worker.conn.send(job)
+            return worker
+        except OSError:
+            pass  # a broken pipe: the worker is gone (is_alive() may not know it yet)
+        self._discard(worker, replace=False)
+        fresh = self._acquire(deadline)
+        try:
+            fresh.wait_ready()
+            fresh.conn.send(job)
+        except BaseException:
+            self._discard(fresh)
+            raise
+        return fresh
 
     def _await(self, worker: _Worker, deadline: float, disconnected) -> tuple[str, object]:
         while True:
@@ -134,34 +166,63 @@ class WorkerPool:
                 try:
                     return worker.conn.recv()
                 except (EOFError, OSError):
+                    if self._closed:
+                        raise WorkerFailed("the server is shutting down") from None
                     raise QueryCrashed() from None
             if disconnected():
                 raise QueryTimeout("the client went away")
 
     def _acquire(self, deadline: float) -> _Worker:
         with self._available:
+            if self._closed:
+                raise WorkerFailed("the server is shutting down")
             while not self._idle and self._count >= self._size:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not self._available.wait(remaining):
                     raise QueryTimeout("every query worker stayed busy")
-            return self._idle.pop() if self._idle else self._spawn()
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.process.is_alive():
+                    return worker
+                self._forget(worker)  # died while idle (killed from outside, out of memory)
+            return self._spawn()
 
     def _release(self, worker: _Worker) -> None:
         with self._available:
+            if self._closed:
+                worker.kill()
+                return
             self._idle.append(worker)
             self._available.notify()
 
-    def _discard(self, worker: _Worker) -> None:
+    def _forget(self, worker: _Worker) -> None:
+        """Take a dead or killed worker out of the count (call with the lock held)."""
+        worker.kill()
+        self._all.discard(worker)
+        self._count -= 1
+
+    def _discard(self, worker: _Worker, replace: bool = True) -> None:
         worker.kill()
         with self._available:
-            self._count -= 1
+            if worker not in self._all:
+                return  # already discarded (or the pool was closed)
+            self._forget(worker)
             # Keep one warm worker, so the next query does not pay for a start.
-            if not self._idle:
+            if replace and not self._idle and not self._closed:
                 self._idle.append(self._spawn())
             self._available.notify()
 
     def close(self) -> None:
+        """Stop every worker, busy ones included; a query still waiting gets QueryCrashed."""
         with self._available:
-            for worker in self._idle:
-                worker.kill()
+            self._closed = True
+            idle, busy = list(self._idle), [w for w in self._all if w not in self._idle]
+            self._all.clear()
             self._idle.clear()
+            self._count = 0
+        for worker in idle:
+            worker.kill()
+        # A busy worker's pipe belongs to the thread waiting on it: kill the process only;
+        # that thread sees the end of the pipe and cleans up.
+        for worker in busy:
+            worker.process.kill()

@@ -78,9 +78,12 @@ def ontology_as(ext: str):
 @bp.route("/ontology/<version>")
 def version(version: str):
     """The version IRI of the ontology: 303 to the ontology document."""
-    iri = graph().space.ontology + "/" + version
+    try:
+        iri = NamedNode(graph().space.ontology + "/" + version)
+    except ValueError:  # a path segment no IRI can hold (space, <, >, NUL...) names no version
+        raise errors.NotFound(f"there is no version {version[:40]!r} of the ontology") from None
     owl_version = NamedNode(OWL + "versionIRI")
-    if not any(True for _ in graph().store.quads_for_pattern(None, owl_version, NamedNode(iri), None)):
+    if not any(True for _ in graph().store.quads_for_pattern(None, owl_version, iri, None)):
         raise errors.NotFound(f"there is no version {version[:40]!r} of the ontology")
     return resources.see_other("/ontology", resources.rdf_alternates("/ontology"))
 

@@ -12,6 +12,7 @@ Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/): ``GET
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 from pyoxigraph import NamedNode
 from werkzeug.datastructures import MultiDict
@@ -39,6 +40,7 @@ def decode(request: Request) -> QueryRequest | None:
     Raises BadRequest, ReadOnly or UnsupportedMediaType with a message saying what
     was wrong.
     """
+    _strict_utf8(request.query_string, "query string")
     params = MultiDict(request.args)
     body_query = None
     if request.method == "POST" and _names_graph(request.args):
@@ -46,6 +48,7 @@ def decode(request: Request) -> QueryRequest | None:
     if request.method == "POST":
         media_type = request.mimetype
         if media_type == FORM:
+            _strict_utf8(request.get_data(cache=True), "form body")
             params.update(request.form)
         elif media_type == QUERY:
             body_query = _text(request.get_data())
@@ -66,6 +69,24 @@ def decode(request: Request) -> QueryRequest | None:
         format=params.get("format") or None,
         timeout=_timeout(params.get("timeout")),
     )
+
+
+def _strict_utf8(encoded: bytes, where: str) -> None:
+    """Refuse percent-encoded text that is not UTF-8.
+
+    Werkzeug decodes such bytes to U+FFFD, which could turn a broken query into
+    a different, valid one; the client must hear that its bytes were wrong.
+
+    >>> _strict_utf8(b"query=ASK%7B%7D&x=%C3%A9", "query string")
+    >>> _strict_utf8(b"query=%C3(", "query string")
+    Traceback (most recent call last):
+    ...
+    server.errors.BadRequest: the query string is not valid UTF-8 once percent-decoded (byte 6)
+    """
+    try:
+        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise errors.BadRequest(f"the {where} is not valid UTF-8 once percent-decoded (byte {error.start})") from None
 
 
 def _text(raw: bytes) -> str:

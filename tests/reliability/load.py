@@ -42,10 +42,13 @@ MIX = [
     ("construct-jsonld", "GET", "sparql", {"params": {"query": CONSTRUCT}, "headers": {"Accept": "application/ld+json"}}),
     ("home", "GET", "", {"headers": {"Accept": "text/html"}}),
     ("service-description", "GET", "sparql", {"headers": {"Accept": "text/turtle"}}),
-    ("page-html", "GET", "id/morocco", {"headers": {"Accept": "text/html"}}),
-    ("page-ttl", "GET", "id/morocco", {"headers": {"Accept": "text/turtle"}}),
-    ("page-other", "GET", "id/dialogue-5-5", {"headers": {"Accept": "application/ld+json"}}),
-    ("dump-nq", "GET", "sparql", {"params": {"query": "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", "format": "nt"}}),
+    ("iri-303", "GET", "id/dialogue-5-5", {"headers": {"Accept": "application/ld+json"}}),
+    ("page-html", "GET", "page/morocco", {"headers": {"Accept": "text/html"}}),
+    ("page-fr", "GET", "page/8th-ministerial-conference", {"headers": {"Accept": "text/html", "Accept-Language": "fr"}}),
+    ("data-ttl", "GET", "data/morocco.ttl", {}),
+    ("search", "GET", "search", {"params": {"q": "maroc"}, "headers": {"Accept": "text/html"}}),
+    ("dump-nq", "GET", "dump.nq", {}),
+    ("dump-trig", "GET", "dump.trig", {}),
 ]
 
 

@@ -48,8 +48,25 @@ def parse(name: str, text: str) -> Example:
     return Example(name, titles, text)
 
 
-def load(folder: Path = FOLDER) -> list[Example]:
-    """Every example of ``folder``, in file-name order (read on each call: they are a few small files)."""
+def load(folder: Path = FOLDER, namespace: str | None = None, published: str | None = None) -> list[Example]:
+    """Every example of ``folder``, in file-name order (read on each call: they are a few small files).
+
+    The examples are written with the canonical ``namespace``; on a server that
+    publishes its IRIs under another address (``--base-iri``) they are shown with
+    that ``published`` namespace instead, so that they find what they ask for.
+    """
     if not folder.is_dir():
         return []
-    return [parse(path.stem, path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.rq"))]
+    return [parse(path.stem, rewrite(path.read_text(encoding="utf-8"), namespace, published))
+            for path in sorted(folder.glob("*.rq"))]
+
+
+def rewrite(text: str, namespace: str | None, published: str | None) -> str:
+    """``text`` with the canonical namespace replaced by the published one.
+
+    >>> rewrite("PREFIX d55: <https://w3id.org/dialogue55/id/>", "https://w3id.org/dialogue55/", "http://localhost:5000/")
+    'PREFIX d55: <http://localhost:5000/id/>'
+    """
+    if not namespace or not published or namespace == published:
+        return text
+    return text.replace("<" + namespace, "<" + published)

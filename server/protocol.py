@@ -25,6 +25,25 @@ QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 
 
+# ``format`` values other clients send (SPARQLWrapper sends ``turtle``, ``n3``, ``rdf+xml`` ...),
+# mapped to our short names (see server.negotiation).
+FORMAT_ALIASES = {
+    "turtle": "ttl", "n3": "ttl", "ntriples": "nt", "n-triples": "nt", "rdf+xml": "rdf", "rdfxml": "rdf",
+    "json-ld": "jsonld", "text/turtle": "ttl", "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml", "text/csv": "csv", "text/tab-separated-values": "tsv",
+}
+
+
+def format_name(params: MultiDict) -> str | None:
+    """The short format name a request asks for with ``?format=``, or None.
+
+    >>> format_name(MultiDict({"format": "Turtle"})), format_name(MultiDict({"format": "csv"})), format_name(MultiDict())
+    ('ttl', 'csv', None)
+    """
+    value = (params.get("format") or "").strip().lower()
+    return FORMAT_ALIASES.get(value, value) or None
+
+
 @dataclass(frozen=True)
 class QueryRequest:
     query: str
@@ -66,7 +85,7 @@ def decode(request: Request) -> QueryRequest | None:
         query=query,
         default_graphs=_iris(params, "default-graph-uri"),
         named_graphs=_iris(params, "named-graph-uri"),
-        format=params.get("format") or None,
+        format=format_name(params),
         timeout=_timeout(params.get("timeout")),
     )
 
@@ -156,7 +175,7 @@ def graph_target(request: Request) -> GraphTarget | None:
     if len(graphs) > 1:
         raise errors.BadRequest("ask for one graph at a time")
     iris = _iris(request.args, "graph")
-    return GraphTarget(iris[0] if iris else None, request.args.get("format") or None)
+    return GraphTarget(iris[0] if iris else None, format_name(request.args))
 
 
 def _names_graph(args: MultiDict) -> bool:

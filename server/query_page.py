@@ -53,7 +53,8 @@ def build(graph, request, query: str | None = None) -> QueryPage:
         lang=lang,
         query=query if query is not None else DEFAULT_QUERY,
         autorun=query is not None,
-        examples=tuple(ExampleView(e.name, e.title(lang), e.query) for e in examples.load()),
+        examples=tuple(ExampleView(e.name, e.title(lang), e.query)
+                       for e in examples.load(namespace=graph.settings["namespace"], published=graph.space.namespace)),
         namespace=graph.space.namespace,
         prefixes=tuple(sorted(graph.space.prefixes.items())),
         result_formats=tuple(f.name for f in negotiation.RESULTS),

@@ -53,9 +53,10 @@ def _without_query():
     if target is not None:
         fmt = _one_format(GRAPH_OFFERS, target.format)
         return representations.answer(graph_store.read(graph(), target, fmt), fmt)
-    if _wants_page(GRAPH_OFFERS, request.args.get("format")):
+    name = protocol.format_name(request.args)
+    if _wants_page(GRAPH_OFFERS, name):
         return _page()
-    fmt = _one_format(GRAPH_OFFERS, request.args.get("format"))
+    fmt = _one_format(GRAPH_OFFERS, name)
     triples = service_description.describe(graph(), request.base_url)
     return representations.rdf(triples, fmt, {**graph().space.prefixes, **DESCRIPTION_PREFIXES})
 

@@ -1,0 +1,20 @@
+// Run one SPARQL query with Comunica against an endpoint, print what came back as JSON.
+// Usage: node query.mjs ENDPOINT QUERY  ->  {"kind": "bindings"|"boolean"|"quads", "rows": [...]}
+import { QueryEngine } from "@comunica/query-sparql";
+
+const [endpoint, query] = process.argv.slice(2);
+const engine = new QueryEngine();
+const context = { sources: [{ type: "sparql", value: endpoint }] };
+
+const result = await engine.query(query, context);
+let output;
+if (result.resultType === "bindings") {
+  const bindings = await (await result.execute()).toArray();
+  output = { kind: "bindings", rows: bindings.map((b) => Object.fromEntries([...b].map(([k, v]) => [k.value, v.value]))) };
+} else if (result.resultType === "boolean") {
+  output = { kind: "boolean", rows: [await result.execute()] };
+} else {
+  const quads = await (await result.execute()).toArray();
+  output = { kind: "quads", rows: quads.map((q) => [q.subject.value, q.predicate.value, q.object.value]) };
+}
+process.stdout.write(JSON.stringify(output));

@@ -142,7 +142,7 @@ def open_store(path: Path) -> Store:
         raise DatasetError(f"{path}: no store there (make one with `dialogue55 load`)")
     try:
         return Store.read_only(str(path))
-    except OSError as error:
+    except (OSError, RuntimeError) as error:  # RocksDB reports a damaged store as RuntimeError ("Corruption: ...")
         raise DatasetError(f"{path}: cannot open the store: {error}") from None
 
 

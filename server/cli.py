@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import dataset, settings
+from . import dataset, errors, settings
 from .evaluation import Job, evaluate
 
 EXPORT_FORMATS = {"trig": "TRIG", "nq": "N_QUADS", "ttl": "TURTLE", "nt": "N_TRIPLES"}
@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     except dataset.DatasetError as error:
         print(f"dialogue55: {error}", file=sys.stderr)
         return 1
+    except errors.Problem as error:  # a query refused before it runs (update, SERVICE, nesting, size)
+        print(f"dialogue55: {error.message}", file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -88,7 +88,7 @@ def prepare(size: str, work: Path) -> servers.Data:
     data = servers.Data(nquads)
     data.quads, data.loads = quads, {}
     data.oxigraph_store = work / "oxigraph-store"
-    data.loads["oxigraph load"] = _timed([shutil.which("oxigraph") or "oxigraph", "load", "--location",
+    data.loads["oxigraph load"] = _timed([servers.oxigraph_binary(), "load", "--location",
                                           str(data.oxigraph_store), "--file", str(nquads)])
     if quads > 10_000:
         data.ours_store = work / "ours-store"

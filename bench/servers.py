@@ -23,6 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` command of the PyPI package: beside this Python (a virtualenv), else on PATH."""
+    beside = Path(sys.executable).with_name("oxigraph")
+    return str(beside) if beside.exists() else shutil.which("oxigraph") or "oxigraph"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -70,7 +76,7 @@ def ours(data: Data, port: int, label: str = "ours", wsgi: str = "waitress", cac
 
 
 def oxigraph(data: Data, port: int) -> Spec:
-    return Spec("oxigraph serve", [shutil.which("oxigraph") or "oxigraph", "serve-read-only", "--location",
+    return Spec("oxigraph serve", [oxigraph_binary(), "serve-read-only", "--location",
                                    str(data.oxigraph_store), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                 "/query")
 

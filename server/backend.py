@@ -6,6 +6,9 @@ endpoint (protocol, limits, allow-list, cache) and its pages in front of it.
 The engine must treat its default graph as the union of its named graphs
 (``oxigraph serve --union-default-graph``; Fuseki's ``unionDefaultGraph``), as
 the embedded store does, and ``dialogue55 export`` output loads into it as is.
+One difference remains: some engines' union is a multiset (oxigraph's is), so a
+triple stated by two sentences comes back twice where the embedded store's
+materialised union gives it once; DISTINCT answers are the same.
 
 Values reach a fixed query as a ``VALUES`` block at the start of its WHERE
 group, built from pyoxigraph terms' N-Triples form: never from raw strings.

@@ -1,0 +1,24 @@
+"""The benchmark runs end to end at the smallest size: every row present, no errors. Timings are never asserted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.live
+
+
+def test_the_benchmark_writes_its_table_with_zero_errors(tmp_path):
+    output = tmp_path / "results.md"
+    subprocess.run([sys.executable, "-m", "bench.run", "--size", "tiny", "--seconds", "1", "--clients", "2",
+                    "--rounds", "1", "--servers", "ours,oxigraph", "--output", str(output)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=300)
+    rows = [line.split("|")[1:-1] for line in output.read_text().splitlines() if line.startswith("| queries")]
+    assert {row[2].strip() for row in rows} == {"ours", "oxigraph serve"}
+    assert all(row[6].strip() == "0" for row in rows)  # errors column
+    assert "| oxigraph load |" in output.read_text()

@@ -1,4 +1,4 @@
-"""The SPARQL answer cache, and strong ETags with 304s for everything served by GET.
+"""The SPARQL answer cache, and strong ETags with 304s for SPARQL answers to GET.
 
 The graph is read-only between loads, so an answer depends only on the dataset
 version, the query, the formats asked and the dataset arguments: a cache keyed
@@ -83,15 +83,15 @@ def etag(version: str, body: bytes) -> str:
 
 
 def register(app: Flask, version: str) -> None:
-    """Give every complete 200 answer to a GET a strong ETag, and answer 304 to a matching If-None-Match.
+    """Give every complete 200 answer of the SPARQL blueprint to a GET a strong ETag, and 304 a match.
 
-    Responses that already carry an ETag, or whose body is streamed, are left
-    as they are.
+    Pages and documents have their own validators; responses that already carry
+    an ETag, or whose body is streamed, are left as they are.
     """
 
     @app.after_request
     def conditional(response):
-        if (request.method in ("GET", "HEAD") and response.status_code == 200
+        if (request.blueprint == "sparql" and request.method in ("GET", "HEAD") and response.status_code == 200
                 and "ETag" not in response.headers and not response.is_streamed):
             response.set_etag(etag(version, response.get_data()))
             response.make_conditional(request)

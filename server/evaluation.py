@@ -138,3 +138,21 @@ def _triples(result, job: Job) -> Answer:
         return Answer("graph", job.graph_format, ntriples, rows, False)
     triples = parse(b"\n".join(lines) + b"\n", format=RdfFormat.N_TRIPLES)
     return Answer("graph", job.graph_format, serialize(triples, format=fmt, prefixes=job.prefixes or None), rows, truncated)
+
+
+def error_message(error: Exception) -> str:
+    r"""What a client is told about an evaluation error: never a remote service's response body.
+
+    pyoxigraph reports a failing ``SERVICE`` call with the body the remote endpoint
+    sent ("... with payload: ..."); that body may hold anything, so it is cut off.
+
+    >>> error_message(OSError("Error 500 returned by http://e/sparql with payload:\nsecret"))
+    'OSError: Error 500 returned by http://e/sparql (its response is not shown)'
+    >>> error_message(ValueError("bad"))
+    'ValueError: bad'
+    """
+    text = str(error)
+    cut = text.find(" with payload")
+    if cut >= 0:
+        text = text[:cut] + " (its response is not shown)"
+    return f"{type(error).__name__}: {text}"

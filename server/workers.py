@@ -59,7 +59,7 @@ def _serve(conn: Connection, source: dataset.Source) -> None:
         except SyntaxError as error:
             conn.send(("syntax", str(error)))
         except Exception as error:  # an evaluation error belongs to the query, not the worker
-            conn.send(("error", f"{type(error).__name__}: {error}"))
+            conn.send(("error", evaluation.error_message(error)))
 
 
 class _Worker:

@@ -208,3 +208,27 @@ def test_a_cut_result_says_so():
         assert response.headers["X-SPARQL-Truncated"].startswith("true")
         assert response.headers["X-SPARQL-Rows"] == "3" and len(response.text.splitlines()) == 4
         assert "X-SPARQL-Truncated" in response.headers["Access-Control-Expose-Headers"]
+
+
+def test_a_failing_allowed_service_is_reported_without_its_response_body():
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        service = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+
+        def answer_once():
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                body = b"SECRET-REMOTE-BODY"
+                connection.sendall(b"HTTP/1.1 500 Oops\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s"
+                                   % (len(body), body))
+
+        thread = threading.Thread(target=answer_once)
+        thread.start()
+        with running_server(env={"DIALOGUE55_SERVICE_ALLOWLIST": service}) as server:
+            response = server.post("sparql", data={"query": f"SELECT * WHERE {{ SERVICE <{service}> {{ ?s ?p ?o }} }}"})
+        thread.join(30)
+    assert response.status_code == 400
+    assert "500" in response.text and service in response.text
+    assert "SECRET" not in response.text

@@ -171,3 +171,21 @@ def _first_lines(result, fmt, limit: int) -> tuple[list[bytes], bool]:
     # Split on LF only: both formats escape every other line break inside terms.
     lines = [line + b"\n" for line in b"".join(sink.chunks).split(b"\n")[:-1]]
     return lines[:limit], len(lines) > limit
+
+
+def error_message(error: Exception) -> str:
+    r"""What a client is told about an evaluation error: never a remote service's response body.
+
+    pyoxigraph reports a failing ``SERVICE`` call with the body the remote endpoint
+    sent ("... with payload: ..."); that body may hold anything, so it is cut off.
+
+    >>> error_message(OSError("Error 500 returned by http://e/sparql with payload:\nsecret"))
+    'OSError: Error 500 returned by http://e/sparql (its response is not shown)'
+    >>> error_message(ValueError("bad"))
+    'ValueError: bad'
+    """
+    text = str(error)
+    cut = text.find(" with payload")
+    if cut >= 0:
+        text = text[:cut] + " (its response is not shown)"
+    return f"{type(error).__name__}: {text}"

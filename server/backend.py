@@ -140,7 +140,10 @@ class _Triples:
     def __init__(self, ntriples: bytes):
         self.ntriples = ntriples
 
-    def serialize(self, format: RdfFormat) -> bytes:
+    def serialize(self, output=None, format: RdfFormat = RdfFormat.N_TRIPLES) -> bytes | None:
         if format != RdfFormat.N_TRIPLES:
             raise ValueError("only N-Triples is kept")
-        return self.ntriples
+        if output is None:
+            return self.ntriples
+        output.write(self.ntriples)
+        return None

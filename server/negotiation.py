@@ -13,6 +13,8 @@ wildcards, specificity) is Werkzeug's.
 True
 >>> negotiate(RESULTS, "text/html", "csv").name
 'csv'
+>>> negotiate(RESULTS, "text/*").name, negotiate(RESULTS, "text/xml").name
+('csv', 'xml')
 """
 
 from __future__ import annotations
@@ -83,10 +85,14 @@ def negotiate(offers: tuple[Format, ...], accept: str | None, name: str | None =
     if not accept or not accept.strip():
         return offers[0]
     parsed = parse_accept_header(accept, MIMEAccept)
+    # An alias counts only when the client names it: `text/*` must not pick RDF/XML
+    # through its `text/xml` alias and then answer application/rdf+xml.
+    named = {value.lower() for value, _ in parsed}
     by_type = {}
     for offer in offers:
         for media_type in offer.media_types:
-            by_type.setdefault(media_type, offer)
+            if media_type == offer.media_type or media_type in named:
+                by_type.setdefault(media_type, offer)
     best = parsed.best_match(list(by_type))
     return by_type.get(best) if best else None
 

@@ -18,6 +18,7 @@ One worker serves one query at a time; the pool grows on demand up to its size.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 from multiprocessing.connection import Connection, wait
@@ -26,6 +27,7 @@ from typing import Callable
 from . import dataset, evaluation
 
 _POLL_SECONDS = 0.05
+_WORKER_NICENESS = 5
 _START_SECONDS = 120.0
 
 
@@ -43,6 +45,9 @@ class WorkerFailed(Exception):
 
 def _serve(conn: Connection, source: dataset.Source) -> None:
     """The worker's main loop: load the dataset, then answer jobs one at a time."""
+    # Below the server's own priority: on a busy machine, runaway queries must not
+    # starve the threads that render pages and answer other clients.
+    os.nice(_WORKER_NICENESS)
     try:
         store = dataset.load(source)
     except Exception as error:  # reported to the parent, which refuses to serve

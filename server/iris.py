@@ -33,7 +33,7 @@ COMMON_PREFIXES = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "prov": "http://www.w3.org/ns/prov#",
     "dcterms": "http://purl.org/dc/terms/",
-    "schema": "http://schema.org/",
+    "schema": "https://schema.org/",
     "org": "http://www.w3.org/ns/org#",
     "sh": "http://www.w3.org/ns/shacl#",
     "void": "http://rdfs.org/ns/void#",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, redirect, request, url_for
 from pyoxigraph import Literal, NamedNode, RdfFormat, serialize
 
 from . import caching, dataset, errors, negotiation, reader, representations, resources, void
@@ -160,3 +160,9 @@ def _index(urls: list[str]) -> ElementTree.Element:
 def _xml(root: ElementTree.Element):
     body = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
     return current_app.response_class(body, content_type="application/xml; charset=utf-8")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico before reading the page's icon link."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)

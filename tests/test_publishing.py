@@ -130,3 +130,10 @@ def test_another_dataset_gives_other_etags(live_server, tmp_path):
                                         "<http://www.w3.org/2000/01/rdf-schema#comment> \"x\" .\n")
     with running_server("--data", str(tmp_path), "--data", "data", base_iri=False) as other:
         assert other.get("dump.nq").headers["ETag"] != live_server.get("dump.nq").headers["ETag"]
+
+
+def test_favicon_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    icon = client.get(response.headers["Location"])
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"

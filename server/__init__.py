@@ -2,18 +2,22 @@
 
 ``create_app`` builds the application: settings (defaults, then environment,
 then the given config), the graph (loaded once), blueprints and error handlers.
+
+Flask and the web modules are imported inside ``create_app``: query worker
+processes import this package too, and they need only the store and the
+evaluator, so they start in a fraction of the time.
 """
 
 from __future__ import annotations
 
-from flask import Flask
 
-from . import cache, cors, errors, reader, security_headers, settings
-from .graph import Graph
-
-
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None):
     """Build the application for the settings in ``config`` (see :mod:`server.settings`)."""
+    from flask import Flask
+
+    from . import cache, cors, errors, ontology_docs, reader, resources, security_headers, settings, site, sparql
+    from .graph import Graph
+
     app = Flask(__name__)
     values = settings.resolve(config)
     app.config["DIALOGUE55"] = values
@@ -24,8 +28,6 @@ def create_app(config: dict | None = None) -> Flask:
     cors.register(app)
     security_headers.register(app)
     reader.register(app)
-    from . import ontology_docs, resources, site, sparql
-
     for module in (site, sparql, resources, ontology_docs):
         app.register_blueprint(module.bp)
     return app

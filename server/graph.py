@@ -65,6 +65,11 @@ class Graph:
             self._pool = WorkerPool(self.source, self.settings["workers"])
         return self._pool
 
+    def start_workers(self) -> None:
+        """Start the query workers now, so they load while the server starts listening."""
+        if not self.engine:
+            self.pool
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()

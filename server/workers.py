@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import threading
 import time
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection, wait
 from typing import Callable
 
@@ -67,6 +68,18 @@ def _serve(conn: Connection, source: dataset.Source) -> None:
             conn.send(("error", evaluation.error_message(error)))
 
 
+def _forkserver():
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["server.evaluation"])
+    return context
+
+
+def prestart() -> None:
+    """Start the fork server now, so it imports its modules while the web server starts."""
+    _forkserver()
+    forkserver.ensure_running()
+
+
 class _Worker:
     def __init__(self, context, source: dataset.Source):
         self.conn, child = context.Pipe()
@@ -107,8 +120,7 @@ class WorkerPool:
     """
 
     def __init__(self, source: dataset.Source, size: int, warm: int = 1):
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["server.evaluation"])
+        self._context = _forkserver()
         self._source = source
         self._size = max(1, size)
         self._idle: list[_Worker] = []

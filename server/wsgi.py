@@ -24,7 +24,7 @@ import time
 from waitress import wasyncore
 from waitress.server import create_server
 
-from . import create_app
+from . import create_app, workers
 
 CONNECTION_LIMIT = 1000  # open connections at once (waitress's default is 100)
 CHANNEL_TIMEOUT = 30  # seconds a connection may stay silent (waitress's default is 120)
@@ -33,6 +33,7 @@ DRAIN_GRACE = 5.0  # seconds granted past the query time limit for requests in f
 
 def serve(config: dict) -> int:
     """Load the graph, then serve it until SIGTERM or Ctrl-C. Returns the exit status."""
+    workers.prestart()
     app = create_app(config)
     values = app.config["DIALOGUE55"]
     try:
@@ -43,6 +44,7 @@ def serve(config: dict) -> int:
         app.extensions["dialogue55"].close()
         print(f"dialogue55: cannot listen on {values['host']}:{values['port']}: {error.strerror}", file=sys.stderr)
         return 1
+    app.extensions["dialogue55"].start_workers()
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: _stop_accepting(server, stopping))

@@ -17,6 +17,8 @@ from .i18n import text
 from .terms import Linker, Term
 
 MAX_SPOKES = 24
+LABEL_EM = 7.5  # width of one label character at the diagram's font size
+MAX_LABEL = 70  # characters of a label the box makes room for
 # (property local name, the side the resource is on, the caption key)
 HUBS = (("hasMember", "subject", "members"), ("memberOf", "object", "members"),
         ("participant", "subject", "participants"), ("participantIn", "object", "participants"))
@@ -60,15 +62,22 @@ def for_description(linker: Linker, d: Description) -> list[Diagram]:
 def hub(caption: str, centre: Term, spokes: list[Term], lang: str = "en") -> Diagram:
     """``spokes`` on a circle around ``centre``; past :data:`MAX_SPOKES` they are counted, not drawn.
 
+    The box leaves room beside the circle for the longest label, so none is cut.
+
     >>> d = hub("Members", Term("Forum"), [Term(str(i)) for i in range(30)])
     >>> len(d.nodes), d.more
     (24, 'and 6 more')
-    >>> round(d.nodes[0].x), round(d.nodes[0].y)
-    (400, 50)
+    >>> d.nodes[0].x == d.width / 2, d.nodes[0].y
+    (True, 50.0)
+    >>> wide = hub("Members", Term("Forum"), [Term("x" * 40), Term("y" * 40)])
+    >>> all(n.x - 40 * LABEL_EM >= 0 and n.x + 40 * LABEL_EM <= wide.width for n in wide.nodes)
+    True
     """
     shown = spokes[:MAX_SPOKES]
-    width, height, radius = 800, 60 + 26 * max(12, len(shown)), None
+    height = 60 + 26 * max(12, len(shown))
     radius = (height - 100) / 2
+    longest = min(MAX_LABEL, max((len(t.text) for t in shown), default=0))
+    width = round(2 * (radius + longest * LABEL_EM + 20))
     cx, cy = width / 2, height / 2
     nodes = []
     for i, term in enumerate(shown):

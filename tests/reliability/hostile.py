@@ -7,12 +7,16 @@ a traceback, a source file or a machine path.
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 from hypothesis import strategies as st
 
-LEAKS = ("Traceback", 'File "', "site-packages", ".py\"", ".py:", "/root/", "/home/", "/usr/lib", "/work/")
+# Where this checkout, the interpreter and the home folder lie: none may show in an answer.
+MACHINE_PATHS = tuple({str(Path(__file__).resolve().parents[2]), sys.prefix, sys.base_prefix, str(Path.home())})
+LEAKS = ("Traceback", 'File "', "site-packages", ".py\"", ".py:", "/usr/lib", *MACHINE_PATHS)
 
 KEYWORDS = ["SELECT", "CONSTRUCT", "ASK", "DESCRIBE", "WHERE", "FILTER", "OPTIONAL", "UNION", "MINUS", "GRAPH",
             "BIND", "VALUES", "GROUP BY", "ORDER BY", "LIMIT", "OFFSET", "PREFIX", "BASE", "DISTINCT", "AS",

@@ -80,6 +80,10 @@ def prestart() -> None:
     forkserver.ensure_running()
 
 
+class _Gone(OSError):
+    """The worker process is gone (killed or crashed) before it took the job."""
+
+
 class _Worker:
     def __init__(self, context, source: dataset.Source):
         self.conn, child = context.Pipe()
@@ -100,7 +104,7 @@ class _Worker:
         try:
             status, message = self.conn.recv()
         except (EOFError, OSError):
-            raise WorkerFailed("a query worker died while starting") from None
+            raise _Gone() from None
         if status != "ready":
             raise WorkerFailed(message)
         self.ready = True
@@ -169,6 +173,9 @@ class WorkerPool:
         try:
             fresh.wait_ready()
             fresh.conn.send(job)
+        except OSError:
+            self._discard(fresh)
+            raise WorkerFailed("query workers died before taking the query") from None
         except BaseException:
             self._discard(fresh)
             raise
@@ -197,12 +204,18 @@ class WorkerPool:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not self._available.wait(remaining):
                     raise QueryTimeout("every query worker stayed busy")
-            while self._idle:
+            worker = None
+            while self._idle and worker is None:
                 worker = self._idle.pop()
-                if worker.process.is_alive():
-                    return worker
-                self._forget(worker)  # died while idle (killed from outside, out of memory)
-            return self._spawn()
+                if not worker.process.is_alive():
+                    self._forget(worker)  # died while idle (killed from outside, out of memory)
+                    worker = None
+            worker = worker or self._spawn()
+            # Keep one spare loading while this query runs: when every other worker is busy
+            # with a runaway, the next query must not wait for a start on a crowded machine.
+            if not self._idle and self._count < self._size:
+                self._idle.append(self._spawn())
+            return worker
 
     def _release(self, worker: _Worker) -> None:
         with self._available:

@@ -78,7 +78,7 @@ def _timed_get(server, query: str, accept: str = "application/sparql-results+jso
 def test_eight_runaway_queries_are_stopped_while_others_are_served():
     """Eight cross joins at once: each is cut at the time limit with 503, and a simple query
     and a page sent while they run are answered before any of them ends."""
-    with running_server("--query-timeout", "10", "--workers", "10", "--threads", "24") as server, \
+    with running_server("--query-timeout", "10") as server, \
             ThreadPoolExecutor(max_workers=8) as pool:
         _warm_up(server)
         runaways = [pool.submit(_timed_get, server, CROSS_JOINS[i % len(CROSS_JOINS)]) for i in range(8)]

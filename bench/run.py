@@ -173,8 +173,8 @@ def measure(started, mixes, args) -> dict:
 def _combined(results: list[load.Result]) -> dict:
     requests = sum(r.requests for r in results)
     seconds = sum(r.seconds for r in results)
-    return {"rate": requests / seconds, "p50": sorted(r.p50_ms for r in results)[len(results) // 2],
-            "p99": max(r.p99_ms for r in results), "errors": sum(r.errors for r in results)}
+    return {"requests": requests, "rate": requests / seconds,
+            "p50": sorted(r.p50_ms for r in results)[len(results) // 2], "p99": max(r.p99_ms for r in results), "errors": sum(r.errors for r in results)}
 
 
 def _results_table(runs: dict, started) -> list[str]:
@@ -182,6 +182,10 @@ def _results_table(runs: dict, started) -> list[str]:
              "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
     for (mix_name, clients, name), results in runs.items():
         row = _combined(results)
+        if row["requests"] == 0:  # wrk reports 0 ms latencies and no timeout when nothing came back in time
+            lines.append(f"| {mix_name} | {clients} | {started[name].spec.label} | 0 | - | - | "
+                         f"no answer within the run | - |")
+            continue
         reference = runs.get((mix_name, clients, "oxigraph"))
         ratio = f"{row['rate'] / _combined(reference)['rate']:.2f}x" if reference else "-"
         lines.append(f"| {mix_name} | {clients} | {started[name].spec.label} | {row['rate']:,.0f} | "

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -62,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
 def benchmark(args, work: Path) -> str:
     data = prepare(args.size, work)
     lines = [f"# Benchmark: {args.size} graph ({data.quads} quads), {args.seconds:g} s per run, "
-             f"{args.rounds} interleaved rounds, wrk on 127.0.0.1", ""]
+             f"{args.rounds} interleaved rounds, wrk on 127.0.0.1", "", _machine("start"), ""]
     lines += _load_table(data)
     started = start_all(args, data)
     try:
@@ -70,10 +71,17 @@ def benchmark(args, work: Path) -> str:
         results = measure(started, mixes, args)
         lines += _results_table(results, started)
         lines += _startup_table(started)
+        lines += [_machine("end"), ""]
     finally:
         for running in started.values():
             running.stop()
     return "\n".join(lines) + "\n"
+
+
+def _machine(moment: str) -> str:
+    """The cores and the load average: the servers, wrk and anything else running share them."""
+    one, five, _ = os.getloadavg()
+    return f"Machine: {os.cpu_count()} cores; load average at the {moment}: {one:.2f} (1 min), {five:.2f} (5 min)."
 
 
 # --- data -----------------------------------------------------------------

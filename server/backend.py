@@ -2,13 +2,20 @@
 
 When a graph outgrows one process, an engine built for it (Oxigraph server,
 Fuseki, QLever, Virtuoso, GraphDB) holds the data and this server keeps its
-endpoint (protocol, limits, allow-list, cache) and its pages in front of it.
+endpoint (protocol, limits, allow-list, cache) and its pages in front of it:
+user queries go through :meth:`Engine.answer`, and the pages, documents, VoID,
+dumps, search and ontology documentation read the engine through
+:class:`~server.remote_store.RemoteStore`, a pyoxigraph-``Store``-like view.
 The engine must treat its default graph as the union of its named graphs
 (``oxigraph serve --union-default-graph``; Fuseki's ``unionDefaultGraph``), as
 the embedded store does, and ``dialogue55 export`` output loads into it as is.
-One difference remains: some engines' union is a multiset (oxigraph's is), so a
-triple stated by two sentences comes back twice where the embedded store's
-materialised union gives it once; DISTINCT answers are the same.
+
+One difference remains: the embedded store materialises that union as a set,
+while some engines' union is a multiset (oxigraph's is), so a triple stated by
+two sentences comes back twice. DISTINCT answers are the same; user queries
+see the engine's semantics as they are, and the server's own fixed queries
+whose answer would change (counts and pages of a description) have a DISTINCT
+twin in ``server/queries/multiset/`` used over an engine.
 
 Values reach a fixed query as a ``VALUES`` block at the start of its WHERE
 group, built from pyoxigraph terms' N-Triples form: never from raw strings.
@@ -33,7 +40,6 @@ from pyoxigraph import (
     QueryResultsFormat,
     QuerySolutions,
     RdfFormat,
-    parse,
     parse_query_results,
 )
 
@@ -122,16 +128,6 @@ class Engine:
         if isinstance(result, QuerySolutions):
             return evaluation._solutions(result, job)
         return evaluation._boolean(result, job)
-
-    def select(self, query: str, values: dict, timeout: float) -> list[dict]:
-        _, body = self.fetch(bind_values(query, values), "application/sparql-results+json", timeout)
-        result = parse_query_results(body, format=QueryResultsFormat.JSON)
-        names = [v.value for v in result.variables]
-        return [{n: row[n] for n in names if row[n] is not None} for row in result]
-
-    def construct(self, query: str, values: dict, timeout: float) -> list:
-        _, body = self.fetch(bind_values(query, values), "application/n-triples", timeout)
-        return list(parse(body, format=RdfFormat.N_TRIPLES))
 
 
 class _Triples:

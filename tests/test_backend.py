@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import urllib.parse
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, V
 from rdflib.compare import isomorphic
 
 from bench.servers import oxigraph_binary
-from server import backend, dataset, remote_store, settings
+from server import backend, dataset, errors, remote_store, settings
 from server.remote_store import RemoteStore
 from tests.live import free_port, running_server, _await_ready
 
@@ -236,6 +237,8 @@ class _Endpoint(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     connections = 0
     drop_after_answer = False
+    body = b'{"head":{},"boolean":true}'
+    content_type = "application/sparql-results+json"
 
     def setup(self):
         super().setup()
@@ -243,9 +246,9 @@ class _Endpoint(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         self.rfile.read(int(self.headers["Content-Length"]))
-        body = b'{"head":{},"boolean":true}'
+        body = self.body
         self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Type", self.content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -256,20 +259,34 @@ class _Endpoint(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.parametrize("drops", [False, True])
-def test_a_connection_is_kept_open_and_reopened_when_the_engine_closed_it(drops):
-    handler = type("Handler", (_Endpoint,), {"drop_after_answer": drops, "connections": 0})
+@contextmanager
+def _endpoint(**behaviour):
+    """A fake endpoint on 127.0.0.1 with ``behaviour`` (class attributes of :class:`_Endpoint`)."""
+    handler = type("Handler", (_Endpoint,), {"connections": 0, **behaviour})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        engine = backend.Engine(f"http://127.0.0.1:{server.server_address[1]}/query", {})
-        answers = [engine.fetch("ASK {}", "application/sparql-results+json", 5) for _ in range(3)]
-        assert all(body == b'{"head":{},"boolean":true}' for _, body in answers)
-        assert handler.connections == (3 if drops else 1)
+        yield handler, f"http://127.0.0.1:{server.server_address[1]}/query"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("drops", [False, True])
+def test_a_connection_is_kept_open_and_reopened_when_the_engine_closed_it(drops):
+    with _endpoint(drop_after_answer=drops) as (handler, url):
+        engine = backend.Engine(url, {})
+        answers = [engine.fetch("ASK {}", "application/sparql-results+json", 5) for _ in range(3)]
+        assert all(body == b'{"head":{},"boolean":true}' for _, body in answers)
+        assert handler.connections == (3 if drops else 1)
+
+
+def test_an_answer_the_pages_cannot_read_is_the_engines_failure():
+    with _endpoint(body=b"<html>maintenance</html>", content_type="text/html") as (_, url):
+        store = RemoteStore(backend.Engine(url, {}), 5)
+        with pytest.raises(errors.Unavailable, match="text/html"):
+            list(store.quads_for_pattern(NamedNode("http://e/a"), None, None, None))
 
 
 def test_an_engine_url_that_is_not_http_is_a_clear_engine_error():

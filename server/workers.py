@@ -29,6 +29,7 @@ from . import dataset, evaluation
 
 _POLL_SECONDS = 0.05
 _WORKER_NICENESS = 5
+_WATCH_SECONDS = 0.5
 _START_SECONDS = 120.0
 
 
@@ -44,11 +45,12 @@ class WorkerFailed(Exception):
     """A worker could not start (its dataset did not load)."""
 
 
-def _serve(conn: Connection, source: dataset.Source) -> None:
+def _serve(conn: Connection, source: dataset.Source, server_pid: int) -> None:
     """The worker's main loop: load the dataset, then answer jobs one at a time."""
     # Below the server's own priority: on a busy machine, runaway queries must not
     # starve the threads that render pages and answer other clients.
     os.nice(_WORKER_NICENESS)
+    _exit_with(server_pid)
     try:
         store = dataset.load(source)
     except Exception as error:  # reported to the parent, which refuses to serve
@@ -66,6 +68,42 @@ def _serve(conn: Connection, source: dataset.Source) -> None:
             conn.send(("syntax", str(error)))
         except Exception as error:  # an evaluation error belongs to the query, not the worker
             conn.send(("error", evaluation.error_message(error)))
+
+
+def _exit_with(server_pid: int) -> None:
+    """End this worker when the server that uses it is gone.
+
+    A server killed outright (SIGKILL, out of memory) cannot stop its workers,
+    and a runaway query would then burn a core for ever. Query evaluation
+    releases the GIL, so this watch thread runs even during one.
+    """
+    def watch() -> None:
+        while _alive(server_pid):
+            time.sleep(_WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="server-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not yet reaped, does not).
+
+    >>> _alive(os.getpid())
+    True
+    """
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return not os.path.isdir("/proc") and _signalable(pid)
+
+
+def _signalable(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
 
 
 def _forkserver():
@@ -87,7 +125,7 @@ class _Gone(OSError):
 class _Worker:
     def __init__(self, context, source: dataset.Source):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, source), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, source, os.getpid()), daemon=True)
         self.process.start()
         child.close()
         self.ready = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
@@ -138,3 +139,43 @@ def test_a_closed_pool_refuses_work(source):
     pool.close()
     with pytest.raises(WorkerFailed):
         pool.run(QUICK, timeout=5)
+
+
+def test_workers_end_when_their_server_is_killed(tmp_path):
+    """A server killed outright leaves no query running: its workers notice and exit."""
+    from tests.live import running_server
+
+    runaway = 'SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STR(?c) = CONCAT(STR(?i), "x")) }'
+    with running_server("--query-timeout", "60") as server:
+        sent = threading.Thread(target=lambda: _ignore(server.get, "sparql", params={"query": runaway}, timeout=90))
+        sent.start()
+        workers = _await_children(server.process.pid)
+        server.process.kill()
+        server.process.wait()
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in workers if alive(pid)], "workers outlived their server"
+    sent.join(30)
+
+
+def _ignore(call, *args, **kwargs):
+    try:
+        call(*args, **kwargs)
+    except Exception:
+        pass  # the server is killed under this request on purpose
+
+
+def _await_children(pid: int, seconds: float = 30) -> list[int]:
+    """The server's descendants (fork server and workers) once one of them is busy with the query."""
+    from tests.reliability import procs
+
+    deadline = time.monotonic() + seconds
+    before = {p: procs.cpu_ticks(p) for p in procs.descendants(pid)}
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = {p: procs.cpu_ticks(p) for p in procs.descendants(pid)}
+        if any(ticks - before.get(p, ticks) >= 20 for p, ticks in now.items()):  # 0.2 s of CPU in 0.5 s
+            return list(now)
+        before = now
+    raise AssertionError("no query worker got busy")

@@ -79,9 +79,7 @@ def describe(graph: Graph, iri: str, out_page: int = 1, in_page: int = 1, size: 
 def side(graph: Graph, position: str, iri: str, page: int, size: int) -> Side:
     """Page ``page`` of the statements where ``iri`` is at ``position`` ('s' or 'o')."""
     node = NamedNode(iri)
-    count_query = "count_outgoing" if position == "s" else "count_incoming"
-    rows = select(graph, count_query, **{position: node})
-    count = int(rows[0]["n"].value) if rows else 0
+    count = graph.count("count_outgoing" if position == "s" else "count_incoming", **{position: node})
     pages = max(1, math.ceil(count / size))
     if page < 1 or page > pages:
         raise errors.NotFound(f"no page {page}: there are {pages} page(s) of {size} statements")

@@ -31,8 +31,7 @@ def graph_page(slug: str, iri: str, page: int, size: int):
     """Render page ``page`` of the named graph ``iri`` (served at ``/graph/{slug}``)."""
     linker = reader.linker()
     node = NamedNode(iri)
-    rows = select(graph(), "graph_count", g=node)
-    count = int(rows[0]["n"].value) if rows else 0
+    count = graph().count("graph_count", g=node)
     pages = max(1, math.ceil(count / size))
     if page > pages:
         raise errors.NotFound(f"no page {page}: this graph has {pages} page(s) of {size} statements")

@@ -143,8 +143,7 @@ def term_doc(linker, iri: str, g: NamedNode, is_class: bool) -> TermDoc:
     if is_class:
         found = select(graph(), "instances", type=node)
         instances = [linker.term(r["s"]) for r in found]
-        counted = select(graph(), "instance_count", type=node)
-        count = int(counted[0]["n"].value) if counted else 0
+        count = graph().count("instance_count", type=node)
     return TermDoc(iri.rsplit("#", 1)[-1], iri, linker.iri(iri), comment, comment_lang,
                    rows(linker, outgoing, "object", {}), rows(linker, incoming, "subject", {}), instances, count)
 

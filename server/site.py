@@ -54,9 +54,8 @@ def sections() -> list[Section]:
     for key, name in SECTIONS:
         cls = NamedNode(graph().space.namespace + "ontology#" + name)
         terms = [linker.term(r["s"]) for r in select(graph(), "instances", type=cls)]
-        counted = select(graph(), "instance_count", type=cls)
         found.append(Section(key, sorted(terms, key=lambda t: t.text.casefold()),
-                             int(counted[0]["n"].value) if counted else 0))
+                             graph().count("instance_count", type=cls)))
     return found
 
 

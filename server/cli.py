@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import dataset, errors, settings
-from .evaluation import Job, evaluate
+from .evaluation import Job
 
 EXPORT_FORMATS = {"trig": "TRIG", "nq": "N_QUADS", "ttl": "TURTLE", "nt": "N_TRIPLES"}
 QUERY_FORMATS = {"table": "text/tab-separated-values", "json": "application/sparql-results+json",
@@ -102,19 +102,17 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
+    """Run one query as the endpoint would (screened, in a worker, within the time limit)."""
     from .graph import Graph
 
     text = Path(args.query[1:]).read_text(encoding="utf-8") if args.query.startswith("@") else args.query
     graph = Graph(_config(args))
-    graph.screen(text)
     rdf = {"ttl": "text/turtle", "nt": "application/n-triples"}
-    job = Job(text, QUERY_FORMATS.get(args.format, "text/tab-separated-values"), rdf.get(args.format, "text/turtle"),
-              prefixes=graph.space.prefixes)
+    job = Job(text, QUERY_FORMATS.get(args.format, "text/tab-separated-values"), rdf.get(args.format, "text/turtle"))
     try:
-        answer = evaluate(graph.store, job)
-    except SyntaxError as error:
-        print(f"dialogue55: SPARQL syntax error: {error}", file=sys.stderr)
-        return 2
+        answer = graph.sparql(job)
+    finally:
+        graph.close()
     sys.stdout.write(_table(answer.body) if args.format == "table" and answer.kind == "solutions"
                      else answer.body.decode("utf-8"))
     return 0

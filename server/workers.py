@@ -134,6 +134,10 @@ class _Worker:
     def pid(self) -> int | None:
         return self.process.pid
 
+    def alive(self) -> bool:
+        """Whether the process runs. Asked of /proc too: the fork server reports a death late."""
+        return self.process.is_alive() and (self.pid is None or _alive(self.pid))
+
     def wait_ready(self) -> None:
         if self.ready:
             return
@@ -245,7 +249,7 @@ class WorkerPool:
             worker = None
             while self._idle and worker is None:
                 worker = self._idle.pop()
-                if not worker.process.is_alive():
+                if not worker.alive():
                     self._forget(worker)  # died while idle (killed from outside, out of memory)
                     worker = None
             worker = worker or self._spawn()

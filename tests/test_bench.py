@@ -22,3 +22,13 @@ def test_the_benchmark_writes_its_table_with_zero_errors(tmp_path):
     assert {row[2].strip() for row in rows} == {"ours", "oxigraph serve"}
     assert all(row[6].strip() == "0" for row in rows)  # errors column
     assert "| oxigraph load |" in output.read_text()
+
+
+def test_the_isolation_benchmark_times_every_query_both_ways():
+    from bench.mix import QUERIES
+
+    result = subprocess.run([sys.executable, "-m", "bench.isolation", "--size", "tiny", "--repeat", "3"],
+                            cwd=ROOT, check=True, capture_output=True, text=True, timeout=300)
+    rows = [line.split("|")[1:-1] for line in result.stdout.splitlines()[2:]]
+    assert [row[0].strip() for row in rows] == list(QUERIES)
+    assert all(float(row[1]) > 0 and float(row[2]) > 0 for row in rows)

@@ -1,0 +1,76 @@
+"""What the query time limit costs: each query of the mix evaluated in process and through a worker.
+
+The time limit holds because user queries run in killable worker processes
+(``server/workers.py``). This times, for every query of the benchmark mix on a
+generated graph, the same evaluation (``server.evaluation.evaluate``, bytes out)
+directly in this process and through the worker pool, sequentially, and prints
+the median of each and the difference: the price of the hop (pickling the job,
+a pipe each way, the result bytes copied back).
+
+    python3 -m bench.isolation --size tiny --repeat 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from pyoxigraph import Store
+
+from server import dataset
+from server.evaluation import Job, evaluate
+from server.iris import IriSpace
+from server.settings import NAMESPACE
+from server.workers import WorkerPool
+
+from .generate import SIZES, generate
+from .mix import QUERIES
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="tiny", help="tiny, 1e5, 1e6 or a number of triples")
+    parser.add_argument("--repeat", type=int, default=200, help="timed evaluations per query and way")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "data"
+        data.mkdir()
+        with (data / "graph.nq").open("w", encoding="utf-8") as out:
+            generate(SIZES.get(args.size) or int(float(args.size)), out)
+        source = dataset.Source(ontology=None, data=(data,), namespace=NAMESPACE)
+        store = dataset.load(source)
+        pool = WorkerPool(source, size=1)
+        try:
+            print(table(store, pool, args.repeat))
+        finally:
+            pool.close()
+    return 0
+
+
+def table(store: Store, pool: WorkerPool, repeat: int) -> str:
+    prefixes = IriSpace(NAMESPACE).prefixes
+    lines = ["| query | in process (ms) | through a worker (ms) | hop (ms) |", "| --- | ---: | ---: | ---: |"]
+    for name, (query, accept) in QUERIES.items():
+        job = Job(query, results_format="application/sparql-results+json", graph_format="text/turtle",
+                  prefixes=prefixes)
+        direct = _median(lambda: evaluate(store, job), repeat)
+        hopped = _median(lambda: pool.run(job, timeout=60), repeat)
+        lines.append(f"| {name} | {direct:.3f} | {hopped:.3f} | {hopped - direct:+.3f} |")
+    return "\n".join(lines)
+
+
+def _median(call, repeat: int) -> float:
+    call()  # warm: the worker's first job, the store's caches
+    timings = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - began) * 1000)
+    return statistics.median(timings)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -15,16 +15,15 @@ def create_app(config: dict | None = None):
     """Build the application for the settings in ``config`` (see :mod:`server.settings`)."""
     from flask import Flask
 
-    from . import cache, cors, errors, ontology_docs, reader, resources, security_headers, settings, site, sparql
+    from . import cors, errors, ontology_docs, reader, resources, security_headers, settings, site, sparql
     from .graph import Graph
 
     app = Flask(__name__)
     values = settings.resolve(config)
     app.config["DIALOGUE55"] = values
     app.config["MAX_CONTENT_LENGTH"] = values["max_query_length"] + 1024
-    app.extensions["dialogue55"] = graph = Graph(values)
+    app.extensions["dialogue55"] = Graph(values)
     errors.register(app)
-    cache.register(app, graph.version)
     cors.register(app)
     security_headers.register(app)
     reader.register(app)

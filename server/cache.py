@@ -1,4 +1,4 @@
-"""The SPARQL answer cache, and strong ETags with 304s for SPARQL answers to GET.
+"""The SPARQL answer cache (ETags and 304s for every published response are :mod:`server.caching`'s).
 
 The graph is read-only between loads, so an answer depends only on the dataset
 version, the query, the formats asked and the dataset arguments: a cache keyed
@@ -20,11 +20,8 @@ True
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
-
-from flask import Flask, request
 
 from .evaluation import Answer, Job
 
@@ -71,28 +68,3 @@ class AnswerCache:
 
     def __len__(self) -> int:
         return len(self._entries)
-
-
-def etag(version: str, body: bytes) -> str:
-    """A strong entity tag: the same bytes from the same dataset version get the same tag.
-
-    >>> etag("v1", b"x") == etag("v1", b"x") != etag("v2", b"x")
-    True
-    """
-    return hashlib.blake2b(body, digest_size=12, key=version.encode()[:64]).hexdigest()
-
-
-def register(app: Flask, version: str) -> None:
-    """Give every complete 200 answer of the SPARQL blueprint to a GET a strong ETag, and 304 a match.
-
-    Pages and documents have their own validators; responses that already carry
-    an ETag, or whose body is streamed, are left as they are.
-    """
-
-    @app.after_request
-    def conditional(response):
-        if (request.blueprint == "sparql" and request.method in ("GET", "HEAD") and response.status_code == 200
-                and "ETag" not in response.headers and not response.is_streamed):
-            response.set_etag(etag(version, response.get_data()))
-            response.make_conditional(request)
-        return response

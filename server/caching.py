@@ -6,9 +6,10 @@ the representation: the path and query string, the Content-Type and the
 Content-Language produced. The ETag hashes exactly that, so it is strong: the
 same ETag always means the same bytes. ``If-None-Match`` is answered 304.
 
-:func:`register` installs this on the blueprints that publish the dataset
-(pages, data, ontology, VoID, dumps, sitemap); the SPARQL endpoint has its own
-rules.
+:func:`register` installs this on every blueprint that publishes the dataset:
+pages, data, ontology, VoID, dumps, sitemap, and the SPARQL endpoint's answers
+to GET (the query is in the path, so the same request on the same version gets
+the same bytes).
 """
 
 from __future__ import annotations

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from . import errors, graph_store, negotiation, protocol, query_page, representations, service_description
+from . import caching, errors, graph_store, negotiation, protocol, query_page, representations, service_description
 from .evaluation import Job
 from .graph import current as graph
 
 bp = Blueprint("sparql", __name__)
+caching.register(bp)
 
 RESULT_OFFERS = negotiation.RESULTS
 GRAPH_OFFERS = negotiation.GRAPHS + negotiation.DATASETS

@@ -18,7 +18,6 @@ given the DESCRIBE of the same resource, its nearest equivalent).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess

@@ -20,6 +20,7 @@ twin in ``server/queries/multiset/`` used over an engine.
 Values reach a fixed query as a ``VALUES`` block at the start of its WHERE
 group, built from pyoxigraph terms' N-Triples form: never from raw strings.
 
+>>> from pyoxigraph import NamedNode
 >>> bind_values("SELECT ?l WHERE { ?s ?p ?l }", {"s": NamedNode("http://e/a")})
 'SELECT ?l WHERE { VALUES (?s) { (<http://e/a>) } ?s ?p ?l }'
 >>> with_prefixes("SELECT * { ?s a d55o:Forum }", {"d55o": "http://e/o#", "owl": "http://e/owl#"})
@@ -36,7 +37,6 @@ import time
 import urllib.parse
 
 from pyoxigraph import (
-    NamedNode,
     QueryResultsFormat,
     QuerySolutions,
     RdfFormat,

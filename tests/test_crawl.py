@@ -12,7 +12,6 @@ being part of it).
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from pyoxigraph import RdfFormat

@@ -8,11 +8,9 @@ samples of each kind go to a real server process, where the transport matters
 from __future__ import annotations
 
 import socket
-import time
 from urllib.parse import quote
 
 import pytest
-import requests
 from hypothesis import HealthCheck, given, settings
 
 from tests.reliability.hostile import broken_sparql, leaks, listening, problems

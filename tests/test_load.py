@@ -9,7 +9,6 @@ reported, never asserted.
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 

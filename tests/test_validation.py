@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.namespace import RDFS, XSD
 
 from server import validation
 from tests.conftest import DATA_DIR, ONTOLOGY_DIR, REFERENCE, SHAPES, project_files

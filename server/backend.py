@@ -38,7 +38,6 @@ import urllib.parse
 
 from pyoxigraph import (
     QueryResultsFormat,
-    QuerySolutions,
     RdfFormat,
     parse_query_results,
 )
@@ -156,11 +155,9 @@ class Engine:
         """Run a user query on the engine and shape its result as the embedded store's would be."""
         media_type, body = self.fetch(job.query, RESULTS_ACCEPT, timeout, job.default_graphs, job.named_graphs)
         if media_type == "application/n-triples":
-            return evaluation._triples(_Triples(body), job)
+            return evaluation.shape(_Triples(body), job)
         result = parse_query_results(body, format=QueryResultsFormat.from_media_type(media_type))
-        if isinstance(result, QuerySolutions):
-            return evaluation._solutions(result, job)
-        return evaluation._boolean(result, job)
+        return evaluation.shape(result, job)
 
 
 class _Triples:

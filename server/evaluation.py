@@ -73,7 +73,15 @@ def evaluate(store: Store, job: Job) -> Answer:
     >>> answer.body.decode().splitlines(), answer.rows, answer.truncated
     (['?s', '<http://e/s>'], 1, False)
     """
-    result = store.query(job.query, prefixes=job.prefixes or None, **_dataset_arguments(job))
+    return shape(store.query(job.query, prefixes=job.prefixes or None, **_dataset_arguments(job)), job)
+
+
+def shape(result, job: Job) -> Answer:
+    """Serialise a query result, from this store or another engine, in the job's format and row limit.
+
+    ``result`` is a QueryBoolean, a QuerySolutions, or anything whose
+    ``serialize(output, format)`` writes N-Triples (pyoxigraph's QueryTriples).
+    """
     if isinstance(result, QueryBoolean):
         return _boolean(result, job)
     if isinstance(result, QuerySolutions):

@@ -84,7 +84,7 @@ def _config(args: argparse.Namespace) -> dict:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .wsgi import serve
+    from .serving import serve
 
     return serve(_config(args))
 

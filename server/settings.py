@@ -76,7 +76,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("workers", 16, "Most query worker processes running at once (started on demand).", int),
         Setting("page_size", 100, "Most statements of one side (outgoing or incoming) on one page of a resource, in HTML and RDF.", int),
         Setting("answer_cache", 64.0, "Memory for cached SPARQL answers, in MiB (0 turns the cache off).", float),
-        Setting("threads", 32, "Threads of the WSGI server; more than workers, so pages are served while queries run.", int),
+        Setting("response_cache", 64.0, "Memory for whole responses to GET kept and served again, in MiB (0 turns it off).", float),
+        Setting("threads", 32, "Threads running the application; more than workers, so pages are served while queries run.", int),
         Setting("service_allowlist", ("https://query.wikidata.org/sparql",), "Endpoints a SERVICE clause may call.", _words),
     ]
 }

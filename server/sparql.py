@@ -16,6 +16,7 @@ from flask import Blueprint, render_template, request
 
 from . import caching, errors, graph_store, negotiation, protocol, query_page, representations, service_description
 from .evaluation import Job
+from .rsgi import DISCONNECTED
 from .graph import current as graph
 
 bp = Blueprint("sparql", __name__)
@@ -95,4 +96,4 @@ def _one_format(offers: tuple, name: str | None):
 
 
 def _disconnected():
-    return request.environ.get("waitress.client_disconnected", lambda: False)
+    return request.environ.get(DISCONNECTED, lambda: False)

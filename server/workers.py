@@ -50,7 +50,7 @@ def _serve(conn: Connection, source: dataset.Source, server_pid: int) -> None:
     # Below the server's own priority: on a busy machine, runaway queries must not
     # starve the threads that render pages and answer other clients.
     os.nice(_WORKER_NICENESS)
-    _exit_with(server_pid)
+    exit_with(server_pid)
     try:
         store = dataset.load(source)
     except Exception as error:  # reported to the parent, which refuses to serve
@@ -70,12 +70,13 @@ def _serve(conn: Connection, source: dataset.Source, server_pid: int) -> None:
             conn.send(("error", evaluation.error_message(error)))
 
 
-def _exit_with(server_pid: int) -> None:
-    """End this worker when the server that uses it is gone.
+def exit_with(server_pid: int) -> None:
+    """End this process when process ``server_pid`` is gone.
 
     A server killed outright (SIGKILL, out of memory) cannot stop its workers,
     and a runaway query would then burn a core for ever. Query evaluation
-    releases the GIL, so this watch thread runs even during one.
+    releases the GIL, so this watch thread runs even during one. The server's
+    own process watches granian's parent process the same way.
     """
     def watch() -> None:
         while _alive(server_pid):

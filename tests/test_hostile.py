@@ -342,9 +342,9 @@ def test_malformed_http_gets_a_4xx_and_the_server_stays_up(live_server, request_
 
 
 @pytest.mark.live
-def test_more_half_open_connections_than_waitress_allows_by_default_lock_no_one_out(live_server):
-    """Three hundred clients that send half a request and wait (slowloris): waitress's default
-    limit of 100 connections would refuse everyone else until they time out."""
+def test_hundreds_of_half_open_connections_lock_no_one_out(live_server):
+    """Three hundred clients that send half a request and wait (slowloris): a server with a
+    limit of 100 connections (waitress's default) would refuse everyone else until they time out."""
     slow = [socket.create_connection(("127.0.0.1", _port(live_server))) for _ in range(300)]
     try:
         for sock in slow:

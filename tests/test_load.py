@@ -50,7 +50,7 @@ def _assert_healthy(reports: list[load.Report]) -> None:
 
 def test_a_production_server_answers_not_the_development_one(live_server):
     response = live_server.get("")
-    assert response.headers.get("Server") == "dialogue55"
+    assert response.headers.get("Server") == "granian"
     assert "Werkzeug" not in response.headers.get("Server", "")
 
 

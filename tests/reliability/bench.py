@@ -1,6 +1,6 @@
 """The load benchmark as one command: ``python3 -m tests.reliability.bench [--seconds 60] [--clients 64]``.
 
-Starts a server on 127.0.0.1 (defaults, waitress), loads it with the mixed workload
+Starts a server on 127.0.0.1 (``dialogue55 serve`` with its defaults), loads it with the mixed workload
 of :mod:`tests.reliability.load`, and prints requests, errors, p50/p99 and memory.
 Extra arguments after ``--`` go to ``dialogue55 serve``. The same run, with
 assertions, is ``python3 -m pytest -m long tests/test_load.py -s``.

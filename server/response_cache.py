@@ -1,0 +1,121 @@
+"""Whole responses kept in memory and served again without entering Flask.
+
+The dataset is read-only while the server runs, so a GET's response depends
+only on the dataset version and the request: the method, scheme, host, path,
+query string, and the request headers the application reads (``Accept``,
+``Accept-Language``, ``Origin``). A cache keyed by exactly those is correct by
+construction. It keeps only what :mod:`server.caching` marked public with a
+strong ETag (200s and 303s of published documents and SPARQL answers to GET);
+errors and anything ``no-cache`` go through Flask every time.
+
+Requests that ask something of the server's validators or ranges
+(``If-None-Match``, ``Range``…), that carry a body or credentials, or that
+repeat a header, are never answered from here: Flask answers them.
+
+>>> cache = ResponseCache(max_bytes=10_000)
+>>> scope = {"method": "GET", "scheme": "http", "path": "/id/x", "query_string": "",
+...          "headers": {"host": "h", "accept": "text/html"}}
+>>> key = cache.key("v1", scope["method"], scope["scheme"], scope["path"], scope["query_string"], scope["headers"])
+>>> cache.get(key) is None
+True
+>>> cache.put(key, 200, [("Cache-Control", "public, max-age=300"), ("ETag", '"a"')], b"<p>x</p>")
+True
+>>> cache.get(key).body
+b'<p>x</p>'
+>>> cache.get(key).headers[-1]
+('Cache-Status', 'dialogue55; hit')
+>>> cache.put(key, 500, [("Cache-Control", "no-cache")], b"oops")
+False
+>>> cache.key("v1", "POST", "http", "/sparql", "", {}) is None
+True
+>>> cache.key("v1", "GET", "http", "/id/x", "", {"if-none-match": '"a"'}) is None
+True
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+MIB = 1024 * 1024
+
+# Request headers the application reads to choose a representation; they are part of the key.
+VARYING = ("host", "accept", "accept-language", "origin")
+# Request headers that ask for something other than the plain representation: Flask answers these.
+BYPASS = frozenset(("if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range", "range",
+                    "authorization", "cookie", "content-length", "transfer-encoding"))
+KEPT_STATUSES = (200, 303)
+# RFC 9211 Cache-Status values: what this cache did with a request.
+STATUS_HEADER = "Cache-Status"
+HIT = "dialogue55; hit"
+STORED = "dialogue55; fwd=miss; stored"
+MISSED = "dialogue55; fwd=miss"
+BYPASSED = "dialogue55; fwd=bypass"
+
+
+@dataclass(frozen=True)
+class Stored:
+    status: int
+    headers: list[tuple[str, str]]  # as sent on a hit: with ``Cache-Status: dialogue55; hit``
+    body: bytes
+
+
+class ResponseCache:
+    """A thread-safe LRU of whole responses, bounded by the bytes of their bodies.
+
+    A body bigger than an eighth of the bound is never kept, so one large
+    document cannot evict every small, often-asked one. ``max_bytes`` 0 keeps
+    nothing.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple, Stored] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def key(self, version: str, method: str, scheme: str, path: str, query_string: str, headers) -> tuple | None:
+        """The key of a request, or None when it must not be answered from the cache.
+
+        ``headers`` maps lower-case names to values (the first, when repeated).
+        """
+        if not self.max_bytes or method != "GET":
+            return None
+        names = list(headers.keys())
+        if len(names) != len(set(names)) or not BYPASS.isdisjoint(names):
+            return None
+        return (version, scheme, path, query_string, *(headers.get(name) for name in VARYING))
+
+    def get(self, key: tuple | None) -> Stored | None:
+        if key is None:
+            return None
+        with self._lock:
+            stored = self._entries.get(key)
+            if stored is not None:
+                self._entries.move_to_end(key)
+            return stored
+
+    def put(self, key: tuple | None, status: int, headers: list[tuple[str, str]], body: bytes) -> bool:
+        """Keep the response if it may be kept; say whether it was."""
+        if key is None or not _public(status, headers) or len(body) * 8 > self.max_bytes:
+            return False
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = Stored(status, [*headers, (STATUS_HEADER, HIT)], body)
+                self._size += len(body)
+                while self._size > self.max_bytes:
+                    _, old = self._entries.popitem(last=False)
+                    self._size -= len(old.body)
+        return True
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _public(status: int, headers: list[tuple[str, str]]) -> bool:
+    """A 200 or 303 that :mod:`server.caching` marked public with an ETag, and that sets no cookie."""
+    if status not in KEPT_STATUSES:
+        return False
+    names = {name.lower(): value for name, value in headers}
+    return "etag" in names and "set-cookie" not in names and "public" in names.get("cache-control", "")

@@ -1,0 +1,95 @@
+"""Serving the application with granian, a production HTTP server written in Rust.
+
+One granian worker process holds one loaded graph, one response cache and one
+pool of query workers; the Flask application runs in ``threads`` threads inside
+it (see :mod:`server.rsgi`). granian's parent process only watches that worker.
+
+Connections are handled by granian's event loop, so thousands of idle or
+half-open ones cost little; a client that has not sent its headers within
+:data:`HEADER_TIMEOUT` seconds is dropped.
+
+SIGTERM (and Ctrl-C) stop the server gracefully: it stops accepting, finishes
+the requests it has already read, then exits with status 0.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from functools import partial
+
+from . import create_app, dataset, workers
+from .response_cache import MIB, ResponseCache
+from .rsgi import Application
+
+HEADER_TIMEOUT = 30  # seconds a client may take to send its request headers
+BACKLOG = 1024  # connections waiting to be accepted
+DRAIN_GRACE = 5.0  # seconds granted past the query time limit for requests in flight at shutdown
+
+
+def serve(config: dict) -> int:
+    """Serve the graph until SIGTERM or Ctrl-C. Returns the exit status."""
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+
+    host, port = config["host"], config["port"]
+    problem = _cannot_listen(host, port)
+    if problem:
+        print(f"dialogue55: cannot listen on {host}:{port}: {problem}", file=sys.stderr)
+        return 1
+    server = Granian("dialogue55", address=host, port=port, interface=Interfaces.RSGI, workers=1,
+                     backlog=BACKLOG, log_enabled=False, websockets=False,
+                     http1_settings=HTTP1Settings(header_read_timeout=HEADER_TIMEOUT * 1000),
+                     workers_kill_timeout=int(config["query_timeout"] + DRAIN_GRACE))
+    server.serve(target_loader=partial(application, config), wrap_loader=False)
+    print("dialogue55: stopped", flush=True)
+    return 0
+
+
+class _Served(Application):
+    """The application with what granian calls at the worker's start and end."""
+
+    def __init__(self, app, config: dict):
+        graph = app.extensions["dialogue55"]
+        super().__init__(app, graph.version, ResponseCache(int(config["response_cache"] * MIB)), config["threads"],
+                         app.config["MAX_CONTENT_LENGTH"])
+        self.graph = graph
+        self.address = f"http://{config['host']}:{config['port']}/"
+
+    def __rsgi_init__(self, loop) -> None:
+        self.graph.start_workers()
+        print(f"dialogue55: serving on {self.address}", flush=True)
+
+    def __rsgi_del__(self, loop) -> None:
+        self.close()
+        self.graph.close()
+
+
+def application(config: dict) -> Application:
+    """Load the graph and build the application, in granian's worker process.
+
+    A graph that cannot be loaded is reported in one line and the worker exits
+    with status 1, which granian's parent process passes on.
+    """
+    workers.exit_with(os.getppid())  # granian's parent killed outright: this process and its workers end too
+    workers.prestart()
+    try:
+        app = create_app(config)
+    except dataset.DatasetError as error:
+        print(f"dialogue55: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(1) from None
+    return _Served(app, config)
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the address cannot be bound, or None when it can (checked before any worker starts)."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        return error.strerror or str(error)
+    return None

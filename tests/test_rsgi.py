@@ -1,0 +1,98 @@
+"""The bridge from granian's RSGI interface to the Flask application: environ, bodies, streaming."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from types import SimpleNamespace
+
+import pytest
+import requests
+
+from server.rsgi import BUFFERED, wsgi_environ
+
+
+class Headers:
+    """RSGI headers as granian gives them: lower-case names, repeats kept."""
+
+    def __init__(self, pairs):
+        self.pairs = pairs
+
+    def items(self):
+        return list(self.pairs)
+
+
+def _scope(headers, path="/page/caf\u00e9", http_version="1.1", authority=None):
+    return SimpleNamespace(method="POST", path=path, query_string="a=%2F&b=1", server="127.0.0.1:5000",
+                           client="127.0.0.1:40000", scheme="http", http_version=http_version,
+                           authority=authority, headers=Headers(headers))
+
+
+def test_the_environ_follows_pep_3333():
+    environ = wsgi_environ(_scope([("host", "example.org"), ("content-type", "text/plain"), ("accept", "a"),
+                                   ("accept", "b"), ("x-forwarded_for", "1.2.3.4")]), b"body")
+    assert environ["PATH_INFO"] == "/page/caf\u00c3\u00a9"  # UTF-8 bytes as latin-1, as WSGI servers pass them
+    assert environ["QUERY_STRING"] == "a=%2F&b=1"  # raw, still percent-encoded
+    assert (environ["SERVER_NAME"], environ["SERVER_PORT"]) == ("127.0.0.1", "5000")
+    assert environ["REMOTE_ADDR"] == "127.0.0.1"
+    assert environ["HTTP_HOST"] == "example.org"
+    assert environ["CONTENT_TYPE"] == "text/plain"
+    assert environ["HTTP_ACCEPT"] == "a,b"  # repeated headers joined
+    assert "HTTP_X_FORWARDED_FOR" not in environ  # an underscore name cannot pose as a dash name
+    assert environ["wsgi.input_terminated"]  # so Werkzeug reads a chunked body, up to its limit
+    assert environ["wsgi.input"].read() == b"body"
+    assert environ["SERVER_PROTOCOL"] == "HTTP/1.1"
+
+
+def test_http2_names_the_host_in_authority():
+    environ = wsgi_environ(_scope([], http_version="2", authority="example.org:8443"), b"")
+    assert environ["HTTP_HOST"] == "example.org:8443"
+    assert "CONTENT_LENGTH" not in environ
+
+
+# --- a real server --------------------------------------------------------------
+
+CROSS = "SELECT ?a ?b ?c ?d WHERE { ?a ?b ?c . ?d a ?e } LIMIT 20000"
+
+
+def test_a_result_longer_than_the_buffer_is_streamed_whole(live_server):
+    response = live_server.get("sparql", params={"query": CROSS}, headers={"Accept": "application/sparql-results+json"},
+                               stream=True)
+    assert response.status_code == 200
+    body = response.raw.read()
+    assert len(body) > BUFFERED
+    assert len(json.loads(body)["results"]["bindings"]) == 20000
+
+
+def test_a_chunked_post_body_is_read(live_server):
+    def chunks():
+        yield b"query=SELECT%20(COUNT(*)%20AS%20%3Fn)"
+        yield b"%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"
+
+    response = live_server.post("sparql", data=chunks(), headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"})
+    assert response.status_code == 200
+    assert int(list(csv.reader(io.StringIO(response.text)))[1][0]) > 1000
+
+
+@pytest.mark.parametrize("chunked", [True, False])
+def test_an_oversized_body_is_refused_without_being_held(live_server, chunked):
+    body = b"query=" + b"x" * 300_000
+
+    def chunks():
+        for start in range(0, len(body), 50_000):
+            yield body[start:start + 50_000]
+
+    response = live_server.post("sparql", data=chunks() if chunked else body, headers={
+        "Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413
+    assert "100000" in response.text or "too large" in response.text.lower()
+
+
+def test_head_keeps_the_length_of_get(live_server):
+    get = live_server.get("page/morocco")
+    head = requests.head(live_server.url + "page/morocco", timeout=30)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["Content-Length"] == str(len(get.content))

@@ -56,17 +56,19 @@ def fixed_query(name: str) -> str:
 class Graph:
     """A read-only dataset with its settings: limits, allow-list, namespace."""
 
-    def __init__(self, settings: dict):
+    def __init__(self, settings: dict, start_workers: bool = False):
         self.settings = settings
         self.source = dataset.Source.from_settings(settings)
         self.space = IriSpace(self.source.published_namespace)
         self.engine = backend.Engine(settings["backend"], self.space.prefixes) if settings["backend"] else None
+        self._pool: WorkerPool | None = None
+        if start_workers:  # before loading here: the first worker loads its copy meanwhile, on the other core
+            self.start_workers()
         self.store = RemoteStore(self.engine, settings["query_timeout"]) if self.engine \
             else dataset.load(self.source)
         self.version = backend.version(settings["backend"]) if self.engine else dataset.version(self.source)
         self.answers = AnswerCache(int(settings["answer_cache"] * MIB))
         self._counts: dict[tuple, int] = {}
-        self._pool: WorkerPool | None = None
 
     @property
     def pool(self) -> WorkerPool:

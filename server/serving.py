@@ -59,7 +59,6 @@ class _Served(Application):
         self.address = f"http://{config['host']}:{config['port']}/"
 
     def __rsgi_init__(self, loop) -> None:
-        self.graph.start_workers()
         print(f"dialogue55: serving on {self.address}", flush=True)
 
     def __rsgi_del__(self, loop) -> None:
@@ -76,7 +75,7 @@ def application(config: dict) -> Application:
     workers.exit_with(os.getppid())  # granian's parent killed outright: this process and its workers end too
     workers.prestart()
     try:
-        app = create_app(config)
+        app = create_app(config, start_workers=True)
     except dataset.DatasetError as error:
         print(f"dialogue55: {error}", file=sys.stderr, flush=True)
         raise SystemExit(1) from None

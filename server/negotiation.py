@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 from werkzeug.datastructures import MIMEAccept
@@ -74,6 +75,7 @@ HTML = Format("html", "text/html")
 BY_NAME = {f.name: f for f in RESULTS + GRAPHS + DATASETS + (HTML,)}
 
 
+@lru_cache(maxsize=4096)  # clients send few distinct Accept headers; parsing one costs more than the rest of a request
 def negotiate(offers: tuple[Format, ...], accept: str | None, name: str | None = None) -> Format | None:
     """The offer the client prefers, or None when none is acceptable.
 

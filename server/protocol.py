@@ -11,6 +11,7 @@ Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/): ``GET
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
@@ -90,6 +91,9 @@ def decode(request: Request) -> QueryRequest | None:
     )
 
 
+_ESCAPED_HIGH_BYTE = re.compile(rb"%[89a-fA-F][0-9a-fA-F]")
+
+
 def _strict_utf8(encoded: bytes, where: str) -> None:
     """Refuse percent-encoded text that is not UTF-8.
 
@@ -102,6 +106,8 @@ def _strict_utf8(encoded: bytes, where: str) -> None:
     ...
     server.errors.BadRequest: the query string is not valid UTF-8 once percent-decoded (byte 6)
     """
+    if encoded.isascii() and not _ESCAPED_HIGH_BYTE.search(encoded):
+        return  # every byte, escaped or not, is ASCII: valid UTF-8 whatever follows
     try:
         unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError as error:

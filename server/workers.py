@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
 import threading
 import time
 from multiprocessing import forkserver
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from typing import Callable
 
 from . import dataset, evaluation
@@ -130,14 +131,22 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
+        # One poll object per worker, made once: multiprocessing's wait() builds a selector per call,
+        # which costs as much as a small query.
+        self._replies = select.poll()
+        self._replies.register(self.conn.fileno(), select.POLLIN | select.POLLHUP | select.POLLERR)
 
     @property
     def pid(self) -> int | None:
         return self.process.pid
 
     def alive(self) -> bool:
-        """Whether the process runs. Asked of /proc too: the fork server reports a death late."""
-        return self.process.is_alive() and (self.pid is None or _alive(self.pid))
+        """Whether the process runs, asked of /proc: the fork server reports a death late."""
+        return self.pid is None or _alive(self.pid)
+
+    def replied(self, seconds: float) -> bool:
+        """Whether a reply (or the end of the pipe) is there to read, waiting up to ``seconds``."""
+        return bool(self._replies.poll(max(0, int(seconds * 1000))))
 
     def wait_ready(self) -> None:
         if self.ready:
@@ -229,7 +238,7 @@ class WorkerPool:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise QueryTimeout()
-            if wait([worker.conn], min(_POLL_SECONDS, remaining)):
+            if worker.replied(min(_POLL_SECONDS, remaining)):
                 try:
                     return worker.conn.recv()
                 except (EOFError, OSError):

@@ -17,17 +17,21 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 from pyoxigraph import Store
 
 from server import dataset
+from server import create_app
 from server.evaluation import Job, evaluate
 from server.iris import IriSpace
 from server.settings import NAMESPACE
+from server.rsgi import _call, wsgi_environ
 from server.workers import WorkerPool
 
 from .generate import SIZES, generate
-from .mix import QUERIES
+from .mix import QUERIES, sparql_requests
+from .unlimited import InProcess
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             print(table(store, pool, args.repeat))
         finally:
             pool.close()
+        print()
+        print(requests_table(folder, data, args.repeat))
     return 0
 
 
@@ -60,6 +66,47 @@ def table(store: Store, pool: WorkerPool, repeat: int) -> str:
         hopped = _median(lambda: pool.run(job, timeout=60), repeat)
         lines.append(f"| {name} | {direct:.3f} | {hopped:.3f} | {hopped - direct:+.3f} |")
     return "\n".join(lines)
+
+
+def requests_table(folder: str, data: Path, repeat: int) -> str:
+    """Whole uncached requests through Flask (both caches off), with the hop and without it.
+
+    The web process spends this time per request; at one client its inverse is
+    the throughput, so the difference is what the time limit costs there.
+    """
+    app = create_app({"ontology": Path(folder), "data": (data,), "answer_cache": 0, "response_cache": 0})
+    graph = app.extensions["dialogue55"]
+    lines = ["| query | request, in process (ms) | request, through a worker (ms) | throughput lost |",
+             "| --- | ---: | ---: | ---: |"]
+    try:
+        for request in sparql_requests("/sparql"):
+            path, query_string = request.path.split("?", 1)
+            scope = SimpleNamespace(method="GET", path=path, query_string=query_string, server="127.0.0.1:80",
+                                    client="127.0.0.1:1", scheme="http", http_version="1.1", authority=None,
+                                    headers=_Headers([("host", "127.0.0.1"), ("accept", request.accept)]))
+
+            def one() -> None:
+                status = _call(app, wsgi_environ(scope, b""))[0]
+                assert status == 200, status
+
+            hopped = _median(one, repeat)
+            pool, graph._pool = graph.pool, InProcess(graph.store)
+            try:
+                direct = _median(one, repeat)
+            finally:
+                graph._pool = pool
+            lines.append(f"| {request.name} | {direct:.3f} | {hopped:.3f} | {1 - direct / hopped:.0%} |")
+    finally:
+        graph.close()
+    return "\n".join(lines)
+
+
+class _Headers:
+    def __init__(self, pairs):
+        self.pairs = pairs
+
+    def items(self):
+        return self.pairs
 
 
 def _median(call, repeat: int) -> float:

@@ -4,7 +4,7 @@ One command (see the README, "Benchmark")::
 
     python -m bench.run --size tiny
 
-generates the graph, loads it for each server (timing ``oxigraph load`` and,
+byte-compiles our package (as a wheel install does), generates the graph, loads it for each server (timing ``oxigraph load`` and,
 beyond the tiny size, ``dialogue55 load``), starts every server (timing spawn
 to first answer), checks that every request of the mix answers 200 on each,
 then runs the mix at each concurrency for a bounded time, servers interleaved
@@ -18,6 +18,7 @@ given the DESCRIBE of the same resource, its nearest equivalent).
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import subprocess
@@ -31,10 +32,14 @@ from pathlib import Path
 from . import generate, load, mix, servers
 
 SERVERS = ("ours", "ours-nocache", "oxigraph", "rdflib-endpoint")
+EXTRA_SERVERS = ("ours-unlimited",)  # on request only: our server without the time limit, no cache
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Byte-compile our package first, as installing a wheel does: a checkout run with
+    # PYTHONDONTWRITEBYTECODE would otherwise compile every module at each server start.
+    compileall.compile_dir(servers.ROOT / "server", quiet=1)
     work = Path(tempfile.mkdtemp(prefix="d55-bench-"))
     try:
         report = benchmark(args, work)
@@ -52,9 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of one run (one server, one level)")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32], help="concurrency levels")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds per level (A/B/A/B)")
-    parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated, from " + ", ".join(SERVERS))
-    parser.add_argument("--wsgi", default="waitress", choices=["waitress", "gunicorn", "granian"],
-                        help="WSGI server under our application")
+    parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated, from " + ", ".join(SERVERS + EXTRA_SERVERS))
+    parser.add_argument("--server", default="granian", choices=["granian", "waitress", "gunicorn"],
+                        help="granian: `dialogue55 serve`; waitress, gunicorn: our Flask application under that WSGI server")
     parser.add_argument("--output", type=Path, default=None, help="Markdown file (default: bench/results-SIZE.md)")
     return parser
 
@@ -118,8 +123,10 @@ def start_all(args, data: servers.Data) -> dict[str, servers.Running]:
     first = mix.sparql_requests("")[0].path  # the query part, appended to each endpoint
     for name in args.servers.split(","):
         port = servers.free_port()
-        spec = {"ours": lambda: servers.ours(data, port, "ours", args.wsgi),
-                "ours-nocache": lambda: servers.ours(data, port, "ours, no cache", args.wsgi, cache=False),
+        spec = {"ours": lambda: servers.ours(data, port, "ours", args.server),
+                "ours-nocache": lambda: servers.ours(data, port, "ours, no cache", args.server, cache=False),
+                "ours-unlimited": lambda: servers.ours(data, port, "ours, no cache, no time limit", "unlimited",
+                                                       cache=False),
                 "oxigraph": lambda: servers.oxigraph(data, port),
                 "rdflib-endpoint": lambda: servers.rdflib_endpoint(data, port)}[name]()
         try:

@@ -56,23 +56,28 @@ class Spec:
     pages: bool = False
 
 
-def ours(data: Data, port: int, label: str = "ours", wsgi: str = "waitress", cache: bool = True,
+def ours(data: Data, port: int, label: str = "ours", server: str = "granian", cache: bool = True,
          timeout: float | None = None) -> Spec:
-    """Our server, under the given WSGI server, with or without the answer cache."""
+    """Our server (``dialogue55 serve``: granian), or our Flask application under a WSGI server instead,
+    or (``unlimited``) our server evaluating queries in process, without the time limit.
+
+    Without ``cache`` both caches are off, so every query is evaluated and every page rendered.
+    """
     source = {"DIALOGUE55_STORE": str(data.ours_store)} if data.ours_store else {
         "DIALOGUE55_ONTOLOGY": str(data.empty), "DIALOGUE55_DATA": str(data.nquads.parent)}
-    env = {**source, "DIALOGUE55_ANSWER_CACHE": "64" if cache else "0"}
+    size = "64" if cache else "0"
+    env = {**source, "DIALOGUE55_ANSWER_CACHE": size, "DIALOGUE55_RESPONSE_CACHE": size}
     if timeout is not None:
         env["DIALOGUE55_QUERY_TIMEOUT"] = str(timeout)
-    bind = ["--host", "127.0.0.1", "--port", str(port)]
     commands = {
-        "waitress": [sys.executable, "-m", "server", "serve", *bind],
+        "granian": [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        "waitress": [sys.executable, "-m", "waitress", "--host", "127.0.0.1", "--port", str(port), "--threads", "32",
+                     "--call", "server:create_app"],
         "gunicorn": [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
                      "server:create_app()"],
-        "granian": [sys.executable, "-m", "granian", "--interface", "wsgi", "--factory", "--workers", "2",
-                    "--blocking-threads", "4", "--host", "127.0.0.1", "--port", str(port), "server:create_app"],
+        "unlimited": [sys.executable, "-m", "bench.unlimited", "--host", "127.0.0.1", "--port", str(port)],
     }
-    return Spec(label, commands[wsgi], "/sparql", env, pages=True)
+    return Spec(label, commands[server], "/sparql", env, pages=True)
 
 
 def oxigraph(data: Data, port: int) -> Spec:

@@ -28,8 +28,12 @@ BACKLOG = 1024  # connections waiting to be accepted
 DRAIN_GRACE = 5.0  # seconds granted past the query time limit for requests in flight at shutdown
 
 
-def serve(config: dict) -> int:
-    """Serve the graph until SIGTERM or Ctrl-C. Returns the exit status."""
+def serve(config: dict, loader=None) -> int:
+    """Serve the graph until SIGTERM or Ctrl-C. Returns the exit status.
+
+    ``loader(config)`` builds the application in granian's worker process
+    (default: :func:`application`).
+    """
     from granian import Granian
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
@@ -43,7 +47,7 @@ def serve(config: dict) -> int:
                      backlog=BACKLOG, log_enabled=False, websockets=False,
                      http1_settings=HTTP1Settings(header_read_timeout=HEADER_TIMEOUT * 1000),
                      workers_kill_timeout=int(config["query_timeout"] + DRAIN_GRACE))
-    server.serve(target_loader=partial(application, config), wrap_loader=False)
+    server.serve(target_loader=partial(loader or application, config), wrap_loader=False)
     print("dialogue55: stopped", flush=True)
     return 0
 

@@ -96,3 +96,12 @@ def test_head_keeps_the_length_of_get(live_server):
     assert head.status_code == 200
     assert head.content == b""
     assert head.headers["Content-Length"] == str(len(get.content))
+
+
+def test_a_url_past_64_kib_is_refused_with_414_and_the_same_query_posted_runs(live_server):
+    """granian (hyper) caps the request target at 64 KiB; longer queries go by POST, up to max_query_length."""
+    query = "ASK {} #" + "x" * 70_000
+    assert live_server.get("sparql", params={"query": query}).status_code == 414
+    posted = live_server.post("sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert posted.status_code == 200
+    assert posted.json()["boolean"] is True

@@ -54,7 +54,7 @@ class Application:
             protocol.response_bytes(stored.status, stored.headers, stored.body)
             return
         try:
-            body = await _read_body(protocol, self.max_body + 1)
+            body = await _read_body(protocol, self.max_body + 1) if _has_body(scope) else b""
         except Exception:  # the client went away mid-body: no one to answer
             return
         gone = threading.Event()
@@ -78,6 +78,12 @@ class Application:
 def _with_status(headers: list, key, kept: bool) -> list:
     """The headers with the RFC 9211 ``Cache-Status`` of a request that was not a hit."""
     return [*headers, (STATUS_HEADER, BYPASSED if key is None else STORED if kept else MISSED)]
+
+
+def _has_body(scope) -> bool:
+    """Whether the request may carry a body: in HTTP/1.x only with one of these headers."""
+    return scope.http_version.startswith("2") or "content-length" in scope.headers \
+        or "transfer-encoding" in scope.headers
 
 
 async def _read_body(protocol, limit: int) -> bytes:

@@ -96,11 +96,11 @@ class Graph:
         key = answer_key(self.version, job)
         if (cached := self.answers.get(key)) is not None:
             return cached
-        self.screen(job.query)
+        names_dataset = self.screen(job.query)
         limit = self.settings["query_timeout"]
         timeout = limit if timeout is None else max(0.001, min(timeout, limit))
         job = Job(**{**job.__dict__, "prefixes": self.space.prefixes, "max_rows": self.settings["max_result_rows"],
-                     "names_dataset": screening.has_dataset_clause(job.query)})
+                     "names_dataset": names_dataset})
         answer = self._remote(job, timeout) if self.engine else self._evaluate(job, timeout, disconnected)
         self.answers.put(key, answer)
         return answer
@@ -134,13 +134,13 @@ class Graph:
                 raise errors.BadRequest(f"the query could not be evaluated: {error}") from None
             raise errors.Unavailable(str(error), {"Retry-After": "5"}) from None
 
-    def screen(self, query: str) -> None:
-        """Refuse, before any evaluation, what this endpoint never runs."""
+    def screen(self, query: str) -> bool:
+        """Refuse, before any evaluation, what this endpoint never runs; say whether the query names its dataset."""
         if len(query.encode("utf-8", "surrogatepass")) > self.settings["max_query_length"]:
             raise errors.TooLarge(f"the query is longer than {self.settings['max_query_length']} bytes")
         try:
-            screening.screen(query, self.settings["service_allowlist"], self.settings["max_nesting"],
-                             self.space.prefixes)
+            return screening.screen(query, self.settings["service_allowlist"], self.settings["max_nesting"],
+                                    self.space.prefixes)
         except screening.Refused as refusal:
             problem = errors.ReadOnly if refusal.reason == "read-only" else errors.BadRequest
             raise problem(refusal.message) from None

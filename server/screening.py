@@ -8,6 +8,7 @@ module finds them with a small lexer that knows SPARQL's comments, strings and
 IRIs, so a keyword inside a string or comment is never mistaken for one.
 
 >>> screen("SELECT * { ?s ?p ?o }", allowlist=(), max_nesting=10)
+False
 >>> screen("INSERT DATA { <a:s> <a:p> <a:o> }", allowlist=(), max_nesting=10)
 Traceback (most recent call last):
 ...
@@ -59,13 +60,16 @@ def tokens(query: str) -> Iterator[tuple[str, str]]:
 
 
 def screen(query: str, allowlist: tuple[str, ...], max_nesting: int,
-           prefixes: Mapping[str, str] | None = None) -> None:
+           prefixes: Mapping[str, str] | None = None) -> bool:
     """Raise :class:`Refused` if the query is an update, calls a service outside
-    ``allowlist``, or nests groups deeper than ``max_nesting``."""
+    ``allowlist``, or nests groups deeper than ``max_nesting``; else return
+    whether it names its own dataset (see :func:`has_dataset_clause`), from the
+    same tokens."""
     toks = list(tokens(query))
     _check_nesting(toks, max_nesting)
     _check_update(toks)
     _check_services(toks, allowlist, dict(prefixes or {}))
+    return _names_dataset(toks)
 
 
 def has_dataset_clause(query: str) -> bool:
@@ -74,7 +78,11 @@ def has_dataset_clause(query: str) -> bool:
     >>> has_dataset_clause("SELECT * FROM <http://e/g> { ?s ?p ?o }"), has_dataset_clause("SELECT * { ?s <a:from> 'FROM' }")
     (True, False)
     """
-    return any(kind == "word" and text.upper() == "FROM" for kind, text in tokens(query))
+    return _names_dataset(tokens(query))
+
+
+def _names_dataset(toks) -> bool:
+    return any(kind == "word" and text.upper() == "FROM" for kind, text in toks)
 
 
 def _check_nesting(toks: list[tuple[str, str]], max_nesting: int) -> None:

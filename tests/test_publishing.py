@@ -72,7 +72,7 @@ def test_the_distributions_are_complete_dumps(live_server, void):
         parsed.parse(data=response.content, format=fmt)
         assert sum(1 for _ in parsed.quads((None, None, None, None))) == quads
         assert len(parsed.default_graph) == 0  # named graphs only: evidence is where each fact sits
-        names = {str(c.identifier) for c in parsed.contexts()}
+        names = {str(c.identifier) for c in parsed.graphs()}
         assert live_server.url + "graph/sentence-13" in names and live_server.url + "graph/provenance" in names
 
 

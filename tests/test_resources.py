@@ -112,7 +112,7 @@ def test_the_quads_keep_each_fact_in_the_graph_of_its_sentence(live_server):
     parsed.parse(data=live_server.get("data/morocco.trig").content, format="trig")
     ns = live_server.url
     member_of = (URIRef(ns + "id/morocco"), URIRef(ns + "ontology#memberOf"), URIRef(ns + "id/dialogue-5-5"))
-    graphs = {str(c.identifier) for c in parsed.contexts(member_of)} - {str(parsed.default_graph.identifier)}
+    graphs = {str(c.identifier) for c in parsed.graphs(member_of)} - {str(parsed.default_graph.identifier)}
     assert graphs == {ns + "graph/sentence-13"}
     assert len(parsed.default_graph) == 0
 

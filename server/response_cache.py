@@ -78,13 +78,14 @@ class ResponseCache:
     def key(self, version: str, method: str, scheme: str, path: str, query_string: str, headers) -> tuple | None:
         """The key of a request, or None when it must not be answered from the cache.
 
-        ``headers`` maps lower-case names to values (the first, when repeated).
+        ``headers`` has ``items()`` (every pair, repeats included, names in lower case)
+        and ``get(name)`` (the first value), as granian's RSGI headers have.
         """
         if not self.max_bytes or method != "GET":
             return None
-        names = list(headers.keys())
+        names = [name for name, _ in headers.items()]
         if len(names) != len(set(names)) or not BYPASS.isdisjoint(names):
-            return None
+            return None  # a repeated header reaches Flask joined, so its first value would not key it
         return (version, scheme, path, query_string, *(headers.get(name) for name in VARYING))
 
     def get(self, key: tuple | None) -> Stored | None:

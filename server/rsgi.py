@@ -69,8 +69,7 @@ class Application:
                 protocol.response_bytes(status, _with_status(headers, key, kept), head)
                 return
             transport = protocol.response_stream(status, _with_status(headers, key, False))
-            await transport.send_bytes(head)
-            await loop.run_in_executor(self.executor, _pump, rest, transport, loop)
+            await loop.run_in_executor(self.executor, _pump, head, rest, transport, loop)
         finally:
             watcher.cancel()
 
@@ -171,20 +170,29 @@ class _Rest:
         self.iterator, self.result = iterator, result
 
 
-def _pump(rest: _Rest, transport, loop) -> None:
-    """Send the rest of a body in pieces, waiting for each; stop if the client has gone."""
+def _pump(head: bytes, rest: _Rest, transport, loop) -> None:
+    """Send a body in pieces, waiting for each; stop if the client has gone. The result is closed either way."""
+
+    def send(data: bytes) -> bool:
+        try:
+            asyncio.run_coroutine_threadsafe(transport.send_bytes(data), loop).result()
+            return True
+        except Exception:  # the client went away
+            return False
+
     try:
-        buffer, size = [], 0
+        buffer, size = [head], len(head)
         for piece in rest.iterator:
             buffer.append(piece)
             size += len(piece)
             if size >= PIECE:
-                asyncio.run_coroutine_threadsafe(transport.send_bytes(b"".join(buffer)), loop).result()
+                if not send(b"".join(buffer)):
+                    return
                 buffer, size = [], 0
         if buffer:
-            asyncio.run_coroutine_threadsafe(transport.send_bytes(b"".join(buffer)), loop).result()
-    except Exception:  # the client went away: stop producing
-        pass
+            send(b"".join(buffer))
+    except Exception:  # the application failed mid-body: the client gets a cut response
+        traceback.print_exc(file=sys.stderr)
     finally:
         _close(rest.result)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 import requests
 
@@ -34,6 +36,23 @@ def test_the_key_separates_everything_a_response_depends_on():
                                     "content-length", "transfer-encoding"])
 def test_conditional_ranged_credentialed_or_bodied_requests_are_never_answered_from_it(header):
     assert _key(ResponseCache(10_000), headers={**HEADERS, header: "x"}) is None
+
+
+class _Repeating(dict):
+    """Headers with repeats, as granian gives them: get() has the first value, items() every pair."""
+
+    def __init__(self, pairs):
+        super().__init__(reversed(pairs))
+        self.pairs = pairs
+
+    def items(self):
+        return self.pairs
+
+
+def test_a_repeated_header_is_never_answered_from_it():
+    headers = _Repeating([("host", "h"), ("accept", "text/turtle"), ("accept", "text/html")])
+    assert headers.get("accept") == "text/turtle"
+    assert _key(ResponseCache(10_000), headers=headers) is None
 
 
 def test_only_gets_and_only_when_on():
@@ -105,6 +124,19 @@ def test_another_language_or_format_is_another_entry(live_server):
             document = live_server.get("data/spain", headers={"Accept": media_type})
             assert document.headers["Content-Type"].startswith(media_type)
     assert _status(page) == _status(document) == "dialogue55; hit"
+
+
+def test_repeated_headers_reach_flask_every_time(live_server):
+    request = (b"GET /page/libya HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/turtle\r\n"
+               b"Accept: text/html\r\nConnection: close\r\n\r\n")
+    for _ in range(2):
+        with socket.create_connection(("127.0.0.1", int(live_server.url.rsplit(":", 1)[1].strip("/")))) as sock:
+            sock.sendall(request)
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200")
+        assert b"cache-status: dialogue55; fwd=bypass" in answer.lower()
 
 
 def test_revalidation_goes_to_flask_and_gets_a_304(live_server):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
+import threading
 from types import SimpleNamespace
 
 import pytest
 import requests
 
-from server.rsgi import BUFFERED, wsgi_environ
+from server.rsgi import BUFFERED, PIECE, _pump, _Rest, wsgi_environ
 
 
 class Headers:
@@ -49,6 +51,58 @@ def test_http2_names_the_host_in_authority():
     environ = wsgi_environ(_scope([], http_version="2", authority="example.org:8443"), b"")
     assert environ["HTTP_HOST"] == "example.org:8443"
     assert "CONTENT_LENGTH" not in environ
+
+
+class _Body:
+    """A WSGI result that counts the pieces it produced and knows whether it was closed."""
+
+    def __init__(self, pieces: int):
+        self.produced, self.closed, self.pieces = 0, False, pieces
+
+    def __iter__(self):
+        for _ in range(self.pieces):
+            self.produced += 1
+            yield b"x" * PIECE
+
+    def close(self):
+        self.closed = True
+
+
+def _pumped(body: _Body, fail_after: int | None) -> list[bytes]:
+    """Run _pump against a transport on a real event loop; the transport fails after ``fail_after`` sends."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever)
+    thread.start()
+    sent = []
+
+    class Transport:
+        async def send_bytes(self, data):
+            if fail_after is not None and len(sent) >= fail_after:
+                raise ConnectionResetError("the client went away")
+            sent.append(data)
+
+    try:
+        _pump(b"head", _Rest(iter(body), body), Transport(), loop)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        loop.close()
+    return sent
+
+
+def test_a_stream_is_sent_whole_then_closed():
+    body = _Body(10)
+    sent = _pumped(body, fail_after=None)
+    assert b"".join(sent) == b"head" + b"x" * PIECE * 10
+    assert body.closed
+
+
+def test_a_stream_stops_and_closes_when_the_client_goes():
+    body = _Body(100)
+    sent = _pumped(body, fail_after=2)
+    assert len(sent) == 2 and sent[0].startswith(b"head")
+    assert body.produced < 100  # nothing more is produced for no one
+    assert body.closed
 
 
 # --- a real server --------------------------------------------------------------

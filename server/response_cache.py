@@ -40,8 +40,9 @@ from dataclasses import dataclass
 
 MIB = 1024 * 1024
 
-# Request headers the application reads to choose a representation; they are part of the key.
-VARYING = ("host", "accept", "accept-language", "origin")
+# Request headers the application reads to choose a representation; they are part of the key
+# (with the host, from ``Host`` or HTTP/2's ``:authority``).
+VARYING = ("accept", "accept-language", "origin")
 # Request headers that ask for something other than the plain representation: Flask answers these.
 BYPASS = frozenset(("if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range", "range",
                     "authorization", "cookie", "content-length", "transfer-encoding"))
@@ -75,7 +76,8 @@ class ResponseCache:
         self._size = 0
         self._lock = threading.Lock()
 
-    def key(self, version: str, method: str, scheme: str, path: str, query_string: str, headers) -> tuple | None:
+    def key(self, version: str, method: str, scheme: str, path: str, query_string: str, headers,
+            authority: str | None = None) -> tuple | None:
         """The key of a request, or None when it must not be answered from the cache.
 
         ``headers`` has ``items()`` (every pair, repeats included, names in lower case)
@@ -86,7 +88,8 @@ class ResponseCache:
         names = [name for name, _ in headers.items()]
         if len(names) != len(set(names)) or not BYPASS.isdisjoint(names):
             return None  # a repeated header reaches Flask joined, so its first value would not key it
-        return (version, scheme, path, query_string, *(headers.get(name) for name in VARYING))
+        host = headers.get("host") or authority
+        return (version, scheme, host, path, query_string, *(headers.get(name) for name in VARYING))
 
     def get(self, key: tuple | None) -> Stored | None:
         if key is None:

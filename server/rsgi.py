@@ -48,7 +48,8 @@ class Application:
         if scope.proto != "http":  # WebSocket: not offered
             protocol.close(403)
             return
-        key = self.cache.key(self.version, scope.method, scope.scheme, scope.path, scope.query_string, scope.headers)
+        key = self.cache.key(self.version, scope.method, scope.scheme, scope.path, scope.query_string, scope.headers,
+                             scope.authority)
         stored = self.cache.get(key)
         if stored is not None:
             protocol.response_bytes(stored.status, stored.headers, stored.body)

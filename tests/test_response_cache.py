@@ -29,6 +29,9 @@ def test_the_key_separates_everything_a_response_depends_on():
             cache.key("v2", "GET", "http", "/page/morocco", "", HEADERS),
             cache.key("v1", "GET", "https", "/page/morocco", "", HEADERS)}
     assert len(keys) == 9
+    h2 = {"accept": "text/html"}  # HTTP/2 names the host in :authority, not Host
+    assert cache.key("v1", "GET", "http", "/", "", h2, "a.example") != cache.key("v1", "GET", "http", "/", "", h2,
+                                                                                 "b.example")
     assert _key(cache, headers={**HEADERS, "user-agent": "x"}) == _key(cache)  # read by no one
 
 

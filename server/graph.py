@@ -64,8 +64,12 @@ class Graph:
         self._pool: WorkerPool | None = None
         if start_workers:  # before loading here: the first worker loads its copy meanwhile, on the other core
             self.start_workers()
-        self.store = RemoteStore(self.engine, settings["query_timeout"]) if self.engine \
-            else dataset.load(self.source)
+        try:
+            self.store = RemoteStore(self.engine, settings["query_timeout"]) if self.engine \
+                else dataset.load(self.source)
+        except BaseException:
+            self.close()  # the worker started above would fail the same way
+            raise
         self.version = backend.version(settings["backend"]) if self.engine else dataset.version(self.source)
         self.answers = AnswerCache(int(settings["answer_cache"] * MIB))
         self._counts: dict[tuple, int] = {}

@@ -16,8 +16,8 @@ from flask import Blueprint, render_template, request
 
 from . import caching, errors, graph_store, negotiation, protocol, query_page, representations, service_description
 from .evaluation import Job
-from .rsgi import DISCONNECTED
 from .graph import current as graph
+from .rsgi import DISCONNECTED
 
 bp = Blueprint("sparql", __name__)
 caching.register(bp)

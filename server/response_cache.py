@@ -3,14 +3,15 @@
 The dataset is read-only while the server runs, so a GET's response depends
 only on the dataset version and the request: the method, scheme, host, path,
 query string, and the request headers the application reads (``Accept``,
-``Accept-Language``, ``Origin``). A cache keyed by exactly those is correct by
-construction. It keeps only what :mod:`server.caching` marked public with a
-strong ETag (200s and 303s of published documents and SPARQL answers to GET);
-errors and anything ``no-cache`` go through Flask every time.
+``Accept-Language``, ``Origin``, ``If-None-Match``). A cache keyed by exactly
+those is correct by construction. It keeps only what :mod:`server.caching`
+marked public with a strong ETag (200s and 303s of published documents and
+SPARQL answers to GET, and the 304s answering a revalidation); errors and
+anything ``no-cache`` go through Flask every time.
 
-Requests that ask something of the server's validators or ranges
-(``If-None-Match``, ``Range``…), that carry a body or credentials, or that
-repeat a header, are never answered from here: Flask answers them.
+Requests with other conditions or ranges (``If-Modified-Since``, ``Range``…),
+with a body or credentials, or that repeat a header, are never answered from
+here: Flask answers them.
 
 >>> cache = ResponseCache(max_bytes=10_000)
 >>> scope = {"method": "GET", "scheme": "http", "path": "/id/x", "query_string": "",
@@ -28,7 +29,7 @@ b'<p>x</p>'
 False
 >>> cache.key("v1", "POST", "http", "/sparql", "", {}) is None
 True
->>> cache.key("v1", "GET", "http", "/id/x", "", {"if-none-match": '"a"'}) is None
+>>> cache.key("v1", "GET", "http", "/id/x", "", {"range": "bytes=0-10"}) is None
 True
 """
 
@@ -42,11 +43,12 @@ MIB = 1024 * 1024
 
 # Request headers the application reads to choose a representation; they are part of the key
 # (with the host, from ``Host`` or HTTP/2's ``:authority``).
-VARYING = ("accept", "accept-language", "origin")
-# Request headers that ask for something other than the plain representation: Flask answers these.
-BYPASS = frozenset(("if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range", "range",
+VARYING = ("accept", "accept-language", "origin", "if-none-match")
+# Request headers that ask for something the cache does not key: Flask answers these.
+BYPASS = frozenset(("if-modified-since", "if-match", "if-unmodified-since", "if-range", "range",
                     "authorization", "cookie", "content-length", "transfer-encoding"))
-KEPT_STATUSES = (200, 303)
+KEPT_STATUSES = (200, 303, 304)
+ENTRY_BYTES = 1024  # counted per entry besides its body (key and headers), so empty 303s and 304s are bounded too
 # RFC 9211 Cache-Status values: what this cache did with a request.
 STATUS_HEADER = "Cache-Status"
 HIT = "dialogue55; hit"
@@ -66,8 +68,8 @@ class ResponseCache:
     """A thread-safe LRU of whole responses, bounded by the bytes of their bodies.
 
     A body bigger than an eighth of the bound is never kept, so one large
-    document cannot evict every small, often-asked one. ``max_bytes`` 0 keeps
-    nothing.
+    document cannot evict every small, often-asked one. Each entry also counts
+    :data:`ENTRY_BYTES`. ``max_bytes`` 0 keeps nothing.
     """
 
     def __init__(self, max_bytes: int):
@@ -102,15 +104,15 @@ class ResponseCache:
 
     def put(self, key: tuple | None, status: int, headers: list[tuple[str, str]], body: bytes) -> bool:
         """Keep the response if it may be kept; say whether it was."""
-        if key is None or not _public(status, headers) or len(body) * 8 > self.max_bytes:
+        if key is None or not _public(status, headers) or (len(body) + ENTRY_BYTES) * 8 > self.max_bytes:
             return False
         with self._lock:
             if key not in self._entries:
                 self._entries[key] = Stored(status, [*headers, (STATUS_HEADER, HIT)], body)
-                self._size += len(body)
+                self._size += len(body) + ENTRY_BYTES
                 while self._size > self.max_bytes:
                     _, old = self._entries.popitem(last=False)
-                    self._size -= len(old.body)
+                    self._size -= len(old.body) + ENTRY_BYTES
         return True
 
     def __len__(self) -> int:
@@ -118,7 +120,7 @@ class ResponseCache:
 
 
 def _public(status: int, headers: list[tuple[str, str]]) -> bool:
-    """A 200 or 303 that :mod:`server.caching` marked public with an ETag, and that sets no cookie."""
+    """A 200, 303 or 304 that :mod:`server.caching` marked public with an ETag, and that sets no cookie."""
     if status not in KEPT_STATUSES:
         return False
     names = {name.lower(): value for name, value in headers}

@@ -7,7 +7,7 @@ import socket
 import pytest
 import requests
 
-from server.response_cache import ResponseCache
+from server.response_cache import ENTRY_BYTES, ResponseCache
 from tests.live import running_server
 
 PUBLIC = [("Content-Type", "text/html"), ("Cache-Control", "public, max-age=300"), ("ETag", '"t"')]
@@ -27,15 +27,16 @@ def test_the_key_separates_everything_a_response_depends_on():
             _key(cache, headers={**HEADERS, "origin": "https://example.org"}),
             _key(cache, headers={**HEADERS, "host": "other"}),
             cache.key("v2", "GET", "http", "/page/morocco", "", HEADERS),
-            cache.key("v1", "GET", "https", "/page/morocco", "", HEADERS)}
-    assert len(keys) == 9
+            cache.key("v1", "GET", "https", "/page/morocco", "", HEADERS),
+            _key(cache, headers={**HEADERS, "if-none-match": '"t"'})}
+    assert len(keys) == 10
     h2 = {"accept": "text/html"}  # HTTP/2 names the host in :authority, not Host
     assert cache.key("v1", "GET", "http", "/", "", h2, "a.example") != cache.key("v1", "GET", "http", "/", "", h2,
                                                                                  "b.example")
     assert _key(cache, headers={**HEADERS, "user-agent": "x"}) == _key(cache)  # read by no one
 
 
-@pytest.mark.parametrize("header", ["if-none-match", "if-modified-since", "range", "authorization", "cookie",
+@pytest.mark.parametrize("header", ["if-modified-since", "range", "authorization", "cookie",
                                     "content-length", "transfer-encoding"])
 def test_conditional_ranged_credentialed_or_bodied_requests_are_never_answered_from_it(header):
     assert _key(ResponseCache(10_000), headers={**HEADERS, header: "x"}) is None
@@ -64,29 +65,37 @@ def test_only_gets_and_only_when_on():
     assert _key(ResponseCache(0)) is None
 
 
-def test_only_public_200s_and_303s_with_an_etag_are_kept():
-    cache = ResponseCache(10_000)
+def test_only_public_200s_303s_and_304s_with_an_etag_are_kept():
+    cache = ResponseCache(100_000)
     assert cache.put(("ok",), 200, PUBLIC, b"x")
     assert cache.put(("see",), 303, PUBLIC, b"")
+    assert cache.put(("not-modified",), 304, PUBLIC, b"")
     assert not cache.put(("missing",), 404, PUBLIC, b"x")
     assert not cache.put(("error",), 500, PUBLIC, b"x")
     assert not cache.put(("no-tag",), 200, [("Cache-Control", "public")], b"x")
     assert not cache.put(("no-cache",), 200, [("Cache-Control", "no-cache"), ("ETag", '"t"')], b"x")
     assert not cache.put(("cookie",), 200, [*PUBLIC, ("Set-Cookie", "a=b")], b"x")
-    assert len(cache) == 2
+    assert len(cache) == 3
 
 
 def test_the_least_recently_used_goes_first_and_big_bodies_are_never_kept():
-    cache = ResponseCache(800)
-    assert not cache.put(("huge",), 200, PUBLIC, b"h" * 101)  # more than an eighth of the bound
-    cache.put(("a",), 200, PUBLIC, b"a" * 90)
-    cache.put(("b",), 200, PUBLIC, b"b" * 90)
+    cache = ResponseCache(8 * 10_240)
+    assert not cache.put(("huge",), 200, PUBLIC, b"h" * 10_000)  # with its entry, more than an eighth of the bound
+    cache.put(("a",), 200, PUBLIC, b"a" * 5_000)
+    cache.put(("b",), 200, PUBLIC, b"b" * 5_000)
     assert cache.get(("a",)) is not None
-    for n in range(10):
-        cache.put((n,), 200, PUBLIC, b"n" * 90)
+    for n in range(20):
+        cache.put((n,), 200, PUBLIC, b"n" * 5_000)
     assert cache.get(("b",)) is None
-    assert cache.get(("a",)) is None or cache.get(("a",)).body == b"a" * 90
-    assert sum(len(cache.get((n,)).body) for n in range(10) if cache.get((n,))) <= 800
+    kept = [k for k in [("a",), *[(n,) for n in range(20)]] if cache.get(k)]
+    assert sum(len(cache.get(k).body) + ENTRY_BYTES for k in kept) <= 8 * 10_240
+
+
+def test_empty_bodies_count_too():
+    cache = ResponseCache(8 * ENTRY_BYTES)  # room for eight empty entries, however many are put
+    for n in range(100):
+        cache.put((n,), 303, PUBLIC, b"")
+    assert len(cache) == 8
 
 
 # --- a real server ------------------------------------------------------------
@@ -142,12 +151,17 @@ def test_repeated_headers_reach_flask_every_time(live_server):
         assert b"cache-status: dialogue55; fwd=bypass" in answer.lower()
 
 
-def test_revalidation_goes_to_flask_and_gets_a_304(live_server):
+def test_a_revalidation_is_answered_304_and_kept_too(live_server):
     first = live_server.get("page/algeria", headers={"Accept": "text/html"})
-    again = live_server.get("page/algeria", headers={"Accept": "text/html", "If-None-Match": first.headers["ETag"]})
-    assert again.status_code == 304
-    assert again.content == b""
-    assert _status(again) == "dialogue55; fwd=bypass"
+    conditional = {"Accept": "text/html", "If-None-Match": first.headers["ETag"]}
+    answers = [live_server.get("page/algeria", headers=conditional) for _ in range(2)]
+    assert [a.status_code for a in answers] == [304, 304]
+    assert [a.content for a in answers] == [b"", b""]
+    assert _status(answers[1]) == "dialogue55; hit"
+    assert answers[1].headers["ETag"] == first.headers["ETag"]
+    assert _comparable(answers[1]) == _comparable(answers[0])
+    stale = live_server.get("page/algeria", headers={"Accept": "text/html", "If-None-Match": '"other"'})
+    assert stale.status_code == 200 and stale.content == first.content
 
 
 def test_errors_and_posts_are_never_kept(live_server):

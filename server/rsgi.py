@@ -9,8 +9,9 @@ going away and tells the application through
 ``environ["dialogue55.client_disconnected"]``, so a query whose client left is
 stopped (granian's own WSGI interface cannot tell).
 
-Request bodies are read up to one byte past Flask's ``MAX_CONTENT_LENGTH``, so
-an oversized body is refused by Flask (413) without being held whole. Bodies up
+Request bodies are read until they pass Flask's ``MAX_CONTENT_LENGTH`` (by at
+most one chunk), so an oversized body is refused by Flask (413) without being
+held whole; a GET without ``Content-Length`` or ``Transfer-Encoding`` has none. Bodies up
 to :data:`BUFFERED` bytes are answered in one piece; longer ones (dumps, large
 results) are streamed, the thread waiting for each piece to be sent.
 """

@@ -1,4 +1,4 @@
-"""The SPARQL answer cache (ETags and 304s for every published response are :mod:`server.caching`'s).
+"""Bounded in-memory caches, and the SPARQL answer cache (ETags and 304s are :mod:`server.caching`'s).
 
 The graph is read-only between loads, so an answer depends only on the dataset
 version, the query, the formats asked and the dataset arguments: a cache keyed
@@ -34,37 +34,60 @@ def answer_key(version: str, job: Job) -> tuple:
             job.max_rows)
 
 
-class AnswerCache:
-    """A thread-safe LRU of answers, bounded by the bytes of their bodies.
+class BoundedLRU:
+    """A thread-safe least-recently-used map, bounded by the sizes given with its values.
 
-    An answer bigger than an eighth of the bound is never kept: one huge result
-    must not evict every small, often-asked one.
+    A value bigger than an eighth of the bound is never kept, so one large item
+    cannot evict every small, often-asked one. ``max_bytes`` 0 keeps nothing.
+
+    >>> lru = BoundedLRU(max_bytes=80)
+    >>> lru.put("a", "A", size=10), lru.put("big", "B", size=11)
+    (True, False)
+    >>> for n in range(8):
+    ...     _ = lru.put(n, n, size=10)
+    >>> lru.get("a") is None, len(lru)
+    (True, 8)
     """
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple, Answer] = OrderedDict()
+        self._entries: OrderedDict[object, tuple[object, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> Answer | None:
+    def get(self, key):
         with self._lock:
-            answer = self._entries.get(key)
-            if answer is not None:
-                self._entries.move_to_end(key)
-            return answer
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
 
-    def put(self, key: tuple, answer: Answer) -> None:
-        if answer.truncated or answer.media_type is None or len(answer.body) * 8 > self.max_bytes:
-            return
+    def put(self, key, value, size: int) -> bool:
+        """Keep ``value`` (counted as ``size`` bytes) unless it is too big; say whether it is kept."""
+        if size * 8 > self.max_bytes:
+            return False
         with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = answer
-            self._size += len(answer.body)
-            while self._size > self.max_bytes:
-                _, old = self._entries.popitem(last=False)
-                self._size -= len(old.body)
+            if key not in self._entries:
+                self._entries[key] = (value, size)
+                self._size += size
+                while self._size > self.max_bytes:
+                    _, (_, old) = self._entries.popitem(last=False)
+                    self._size -= old
+        return True
+
+    def items(self) -> list[tuple[object, object]]:
+        """A snapshot of the (key, value) pairs, least recently used first."""
+        with self._lock:
+            return [(key, value) for key, (value, _) in self._entries.items()]
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class AnswerCache(BoundedLRU):
+    """Answers by :func:`answer_key`, bounded by the bytes of their bodies; never a truncated one nor an error."""
+
+    def put(self, key: tuple, answer: Answer) -> None:
+        if not answer.truncated and answer.media_type is not None:
+            super().put(key, answer, len(answer.body))

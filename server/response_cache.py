@@ -35,11 +35,9 @@ True
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
-MIB = 1024 * 1024
+from .cache import MIB, BoundedLRU
 
 # Request headers the application reads to choose a representation; they are part of the key
 # (with the host, from ``Host`` or HTTP/2's ``:authority``).
@@ -65,18 +63,11 @@ class Stored:
 
 
 class ResponseCache:
-    """A thread-safe LRU of whole responses, bounded by the bytes of their bodies.
-
-    A body bigger than an eighth of the bound is never kept, so one large
-    document cannot evict every small, often-asked one. Each entry also counts
-    :data:`ENTRY_BYTES`. ``max_bytes`` 0 keeps nothing.
-    """
+    """Whole responses by request, bounded by their bodies' bytes plus :data:`ENTRY_BYTES` each."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple, Stored] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
+        self._entries = BoundedLRU(max_bytes)
 
     def key(self, version: str, method: str, scheme: str, path: str, query_string: str, headers,
             authority: str | None = None) -> tuple | None:
@@ -94,26 +85,13 @@ class ResponseCache:
         return (version, scheme, host, path, query_string, *(headers.get(name) for name in VARYING))
 
     def get(self, key: tuple | None) -> Stored | None:
-        if key is None:
-            return None
-        with self._lock:
-            stored = self._entries.get(key)
-            if stored is not None:
-                self._entries.move_to_end(key)
-            return stored
+        return None if key is None else self._entries.get(key)
 
     def put(self, key: tuple | None, status: int, headers: list[tuple[str, str]], body: bytes) -> bool:
         """Keep the response if it may be kept; say whether it was."""
-        if key is None or not _public(status, headers) or (len(body) + ENTRY_BYTES) * 8 > self.max_bytes:
+        if key is None or not _public(status, headers):
             return False
-        with self._lock:
-            if key not in self._entries:
-                self._entries[key] = Stored(status, [*headers, (STATUS_HEADER, HIT)], body)
-                self._size += len(body) + ENTRY_BYTES
-                while self._size > self.max_bytes:
-                    _, old = self._entries.popitem(last=False)
-                    self._size -= len(old.body) + ENTRY_BYTES
-        return True
+        return self._entries.put(key, Stored(status, [*headers, (STATUS_HEADER, HIT)], body), len(body) + ENTRY_BYTES)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -45,7 +45,7 @@ def test_a_repeated_query_is_answered_from_the_cache(app, client):
     before = len(graph.answers)
     first = client.get(url, headers={"Accept": "text/csv"})
     assert first.status_code == 200 and len(graph.answers) == before + 1
-    cached = next(a for k, a in graph.answers._entries.items() if k[1] == QUERY + " LIMIT 3")
+    cached = next(a for k, a in graph.answers.items() if k[1] == QUERY + " LIMIT 3")
     assert cached.body == first.data
     second = client.get(url, headers={"Accept": "text/csv"})
     assert second.data == first.data and len(graph.answers) == before + 1

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .cache import MIB, BoundedLRU
+from .cache import BoundedLRU
 
 # Request headers the application reads to choose a representation; they are part of the key
 # (with the host, from ``Host`` or HTTP/2's ``:authority``).

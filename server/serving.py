@@ -20,7 +20,8 @@ import sys
 from functools import partial
 
 from . import create_app, dataset, workers
-from .response_cache import MIB, ResponseCache
+from .cache import MIB
+from .response_cache import ResponseCache
 from .rsgi import Application
 
 HEADER_TIMEOUT = 30  # seconds a client may take to send its request headers

@@ -1,8 +1,8 @@
 """What the query time limit costs: each query of the mix evaluated in process and through a worker.
 
 The time limit holds because user queries run in killable worker processes
-(``server/workers.py``). This times, for every query of the benchmark mix on a
-generated graph, the same evaluation (``server.evaluation.evaluate``, bytes out)
+(``server/engine/workers.py``). This times, for every query of the benchmark mix on a
+generated graph, the same evaluation (``server.engine.evaluation.evaluate``, bytes out)
 directly in this process and through the worker pool, sequentially, and prints
 the median of each and the difference: the price of the hop (pickling the job,
 a pipe each way, the result bytes copied back).
@@ -21,13 +21,13 @@ from types import SimpleNamespace
 
 from pyoxigraph import Store
 
-from server import dataset
 from server import create_app
-from server.evaluation import Job, evaluate
-from server.iris import IriSpace
+from server.dataset import sources
+from server.dataset.iris import IriSpace
+from server.engine.evaluation import Job, evaluate
+from server.engine.workers import WorkerPool
+from server.http.rsgi import _call, wsgi_environ
 from server.settings import NAMESPACE
-from server.rsgi import _call, wsgi_environ
-from server.workers import WorkerPool
 
 from .generate import SIZES, generate
 from .mix import QUERIES, sparql_requests
@@ -44,8 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         data.mkdir()
         with (data / "graph.nq").open("w", encoding="utf-8") as out:
             generate(SIZES.get(args.size) or int(float(args.size)), out)
-        source = dataset.Source(ontology=None, data=(data,), namespace=NAMESPACE)
-        store = dataset.load(source)
+        source = sources.Source(ontology=None, data=(data,), namespace=NAMESPACE)
+        store = sources.load(source)
         pool = WorkerPool(source, size=1)
         try:
             print(table(store, pool, args.repeat))

@@ -17,7 +17,7 @@ import argparse
 from pyoxigraph import Store
 
 from server import serving, settings
-from server.evaluation import Job, evaluate
+from server.engine.evaluation import Job, evaluate
 
 
 class InProcess:

@@ -19,8 +19,11 @@ def create_app(config: dict | None = None, start_workers: bool = False):
     """
     from flask import Flask
 
-    from . import cors, errors, ontology_docs, reader, resources, security_headers, settings, site, sparql
+    from . import settings
     from .graph import Graph
+    from .http import cors, errors, security_headers
+    from .site import home, ontology_docs, reader, resources
+    from .sparql import endpoint
 
     app = Flask(__name__)
     values = settings.resolve(config)
@@ -31,6 +34,6 @@ def create_app(config: dict | None = None, start_workers: bool = False):
     cors.register(app)
     security_headers.register(app)
     reader.register(app)
-    for module in (site, sparql, resources, ontology_docs):
+    for module in (home, endpoint, resources, ontology_docs):
         app.register_blueprint(module.bp)
     return app

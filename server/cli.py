@@ -11,8 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import dataset, errors, settings
-from .evaluation import Job
+from . import settings
+from .dataset import sources
+from .engine.evaluation import Job
+from .http import problems
 
 EXPORT_FORMATS = {"trig": "TRIG", "nq": "N_QUADS", "ttl": "TURTLE", "nt": "N_TRIPLES"}
 QUERY_FORMATS = {"table": "text/tab-separated-values", "json": "application/sparql-results+json",
@@ -23,10 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.command(args) or 0
-    except dataset.DatasetError as error:
+    except sources.DatasetError as error:
         print(f"dialogue55: {error}", file=sys.stderr)
         return 1
-    except errors.Problem as error:  # a query refused before it runs (update, SERVICE, nesting, size)
+    except problems.Problem as error:  # a query refused before it runs (update, SERVICE, nesting, size)
         print(f"dialogue55: {error.message}", file=sys.stderr)
         return 2
 
@@ -90,7 +92,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .validation import validate
+    from .dataset.validation import validate
 
     values = _config(args)
     problems = validate(values["ontology"], list(values["data"]))
@@ -133,12 +135,12 @@ def _table(tsv: bytes) -> str:
 def _export(args: argparse.Namespace) -> int:
     from pyoxigraph import DefaultGraph, RdfFormat, serialize
 
-    from .iris import IriSpace
+    from .dataset.iris import IriSpace
 
-    source = dataset.Source.from_settings(_config(args))
-    store = dataset.load(source)
+    source = sources.Source.from_settings(_config(args))
+    store = sources.load(source)
     fmt = getattr(RdfFormat, EXPORT_FORMATS[args.format])
-    quads = (dataset.named_quads(store) if fmt.supports_datasets
+    quads = (sources.named_quads(store) if fmt.supports_datasets
              else store.quads_for_pattern(None, None, None, DefaultGraph()))
     body = serialize(quads, format=fmt, prefixes=IriSpace(source.published_namespace).prefixes)
     if args.output:
@@ -149,7 +151,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from .loading import bulk_load
+    from .dataset.loading import bulk_load
 
     bulk_load(args.files, args.store, args.namespace)
     return 0

@@ -5,20 +5,20 @@
 - a pyoxigraph store in this process, for the server's own fixed queries
   (``server/queries/*.rq``, bounded by design, values passed only through
   substitutions), and
-- a :class:`~server.workers.WorkerPool` for user SPARQL, which may be slow,
+- a :class:`~server.engine.workers.WorkerPool` for user SPARQL, which may be slow,
   hostile or crash the engine, and so runs in killable worker processes, and
-- an :class:`~server.cache.AnswerCache` of user answers, keyed by the dataset
-  version (see :mod:`server.cache`).
+- an :class:`~server.engine.answer_cache.AnswerCache` of user answers, keyed by the dataset
+  version (see :mod:`server.engine.answer_cache`).
 
 With the ``backend`` setting, both kinds of query go over HTTP to an external
-SPARQL engine instead (:mod:`server.backend`): ``store`` is then a
-:class:`~server.remote_store.RemoteStore`, which answers the part of the
+SPARQL engine instead (:mod:`server.engine.backend`): ``store`` is then a
+:class:`~server.engine.remote_store.RemoteStore`, which answers the part of the
 pyoxigraph ``Store`` API the pages use, so they run unchanged. Where the
 engine's union default graph repeats a triple (a multiset, see
-:mod:`server.backend`), :meth:`Graph.query_text` picks a fixed query's
+:mod:`server.engine.backend`), :meth:`Graph.query_text` picks a fixed query's
 DISTINCT twin from ``server/queries/multiset/``.
 
-Its methods raise the domain errors of :mod:`server.errors`.
+Its methods raise the domain errors of :mod:`server.http.problems`.
 """
 
 from __future__ import annotations
@@ -29,12 +29,15 @@ from typing import Callable
 
 from pyoxigraph import NamedNode, QuerySolutions, Variable
 
-from . import backend, dataset, errors, screening
-from .remote_store import RemoteStore
-from .cache import MIB, AnswerCache, answer_key
-from .evaluation import Answer, Job
-from .iris import IriSpace
-from .workers import QueryCrashed, QueryTimeout, WorkerFailed, WorkerPool
+from .dataset import sources
+from .dataset.iris import IriSpace
+from .engine import backend, screening
+from .engine.answer_cache import AnswerCache, answer_key
+from .engine.evaluation import Answer, Job
+from .engine.remote_store import RemoteStore
+from .engine.workers import QueryCrashed, QueryTimeout, WorkerFailed, WorkerPool
+from .http import problems
+from .http.lru import MIB
 
 QUERIES = Path(__file__).parent / "queries"
 _MAX_COUNTS = 100_000  # counts kept; past that they are forgotten and recomputed
@@ -58,7 +61,7 @@ class Graph:
 
     def __init__(self, settings: dict, start_workers: bool = False):
         self.settings = settings
-        self.source = dataset.Source.from_settings(settings)
+        self.source = sources.Source.from_settings(settings)
         self.space = IriSpace(self.source.published_namespace)
         self.engine = backend.Engine(settings["backend"], self.space.prefixes) if settings["backend"] else None
         self._pool: WorkerPool | None = None
@@ -66,11 +69,11 @@ class Graph:
             self.start_workers()
         try:
             self.store = RemoteStore(self.engine, settings["query_timeout"]) if self.engine \
-                else dataset.load(self.source)
+                else sources.load(self.source)
         except BaseException:
             self.close()  # the worker started above would fail the same way
             raise
-        self.version = backend.version(settings["backend"]) if self.engine else dataset.version(self.source)
+        self.version = backend.version(settings["backend"]) if self.engine else sources.version(self.source)
         self.answers = AnswerCache(int(settings["answer_cache"] * MIB))
         self._counts: dict[tuple, int] = {}
 
@@ -115,15 +118,15 @@ class Graph:
             status, payload = self.pool.run(job, timeout, disconnected)
         except QueryTimeout as error:
             reason = str(error) or f"the query ran longer than its time limit of {timeout:g} s"
-            raise errors.Unavailable(f"query timed out: {reason}", {"Retry-After": "5"}) from None
+            raise problems.Unavailable(f"query timed out: {reason}", {"Retry-After": "5"}) from None
         except WorkerFailed as error:
-            raise errors.Unavailable(f"no query worker could start: {error}", {"Retry-After": "5"}) from None
+            raise problems.Unavailable(f"no query worker could start: {error}", {"Retry-After": "5"}) from None
         except QueryCrashed:
-            raise errors.BadRequest("the query stopped the SPARQL engine; it cannot be evaluated here") from None
+            raise problems.BadRequest("the query stopped the SPARQL engine; it cannot be evaluated here") from None
         if status == "syntax":
-            raise errors.BadRequest(f"SPARQL syntax error: {payload}")
+            raise problems.BadRequest(f"SPARQL syntax error: {payload}")
         if status == "error":
-            raise errors.BadRequest(f"the query could not be evaluated: {payload}")
+            raise problems.BadRequest(f"the query could not be evaluated: {payload}")
         return payload
 
     def _remote(self, job: Job, timeout: float) -> Answer:
@@ -131,22 +134,22 @@ class Graph:
         try:
             return self.engine.answer(job, timeout)
         except backend.TimedOut:
-            raise errors.Unavailable(f"query timed out: the SPARQL engine gave no answer within {timeout:g} s",
+            raise problems.Unavailable(f"query timed out: the SPARQL engine gave no answer within {timeout:g} s",
                                      {"Retry-After": "5"}) from None
         except backend.EngineError as error:
             if error.status is not None:
-                raise errors.BadRequest(f"the query could not be evaluated: {error}") from None
-            raise errors.Unavailable(str(error), {"Retry-After": "5"}) from None
+                raise problems.BadRequest(f"the query could not be evaluated: {error}") from None
+            raise problems.Unavailable(str(error), {"Retry-After": "5"}) from None
 
     def screen(self, query: str) -> bool:
         """Refuse, before any evaluation, what this endpoint never runs; say whether the query names its dataset."""
         if len(query.encode("utf-8", "surrogatepass")) > self.settings["max_query_length"]:
-            raise errors.TooLarge(f"the query is longer than {self.settings['max_query_length']} bytes")
+            raise problems.TooLarge(f"the query is longer than {self.settings['max_query_length']} bytes")
         try:
             return screening.screen(query, self.settings["service_allowlist"], self.settings["max_nesting"],
                                     self.space.prefixes)
         except screening.Refused as refusal:
-            problem = errors.ReadOnly if refusal.reason == "read-only" else errors.BadRequest
+            problem = problems.ReadOnly if refusal.reason == "read-only" else problems.BadRequest
             raise problem(refusal.message) from None
 
     # --- the server's own queries ------------------------------------------

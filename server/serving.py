@@ -2,7 +2,7 @@
 
 One granian worker process holds one loaded graph, one response cache and one
 pool of query workers; the Flask application runs in ``threads`` threads inside
-it (see :mod:`server.rsgi`). granian's parent process only watches that worker.
+it (see :mod:`server.http.rsgi`). granian's parent process only watches that worker.
 
 Connections are handled by granian's event loop, so thousands of idle or
 half-open ones cost little; a client that has not sent its headers within
@@ -19,10 +19,12 @@ import socket
 import sys
 from functools import partial
 
-from . import create_app, dataset, workers
-from .cache import MIB
-from .response_cache import ResponseCache
-from .rsgi import Application
+from . import create_app
+from .dataset import sources
+from .engine import workers
+from .http.lru import MIB
+from .http.response_cache import ResponseCache
+from .http.rsgi import Application
 
 HEADER_TIMEOUT = 30  # seconds a client may take to send its request headers
 BACKLOG = 1024  # connections waiting to be accepted
@@ -81,7 +83,7 @@ def application(config: dict) -> Application:
     workers.prestart()
     try:
         app = create_app(config, start_workers=True)
-    except dataset.DatasetError as error:
+    except sources.DatasetError as error:
         print(f"dialogue55: {error}", file=sys.stderr, flush=True)
         raise SystemExit(1) from None
     return _Served(app, config)

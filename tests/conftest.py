@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, Store
 
-from server import create_app, validation
+from server import create_app
+from server.dataset import validation
 from tests.live import running_server
 
 

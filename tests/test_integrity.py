@@ -16,7 +16,8 @@ import pytest
 import requests
 from pyoxigraph import RdfFormat, serialize
 
-from server import dataset, settings
+from server import settings
+from server.dataset import sources
 from tests.reliability.hostile import listening
 from tests.test_hostile import UPDATES
 
@@ -36,9 +37,9 @@ def served(live_server) -> tuple[str, int]:
 
 
 def from_files(base_iri: str) -> str:
-    source = dataset.Source.from_settings(settings.resolve({"base_iri": base_iri}))
-    store = dataset.load(source)
-    return checksum(serialize(dataset.named_quads(store), format=RdfFormat.N_QUADS))
+    source = sources.Source.from_settings(settings.resolve({"base_iri": base_iri}))
+    store = sources.load(source)
+    return checksum(serialize(sources.named_quads(store), format=RdfFormat.N_QUADS))
 
 
 def test_the_served_dataset_equals_the_files(live_server):

@@ -1,0 +1,14 @@
+"""Where queries run: in killable worker processes over the embedded store, or on an external engine.
+
+:mod:`.screening` refuses what must never run (updates, SERVICE outside the
+allow-list, deep nesting); :mod:`.evaluation` runs one query on a pyoxigraph store and shapes the answer
+into bytes; :mod:`.workers` is the pool of processes it runs in, stopped at the
+time limit or when the client leaves; :mod:`.answer_cache` keeps complete
+answers by dataset version; :mod:`.backend` and :mod:`.remote_store` speak to
+an external SPARQL 1.1 engine, the latter as the part of pyoxigraph's ``Store``
+API the pages use.
+
+Imports: :mod:`server.dataset` and the framework-free modules of
+:mod:`server.http` (:mod:`~server.http.problems`, :mod:`~server.http.lru`);
+nothing web.
+"""

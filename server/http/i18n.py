@@ -1,0 +1,145 @@
+"""The languages of the pages, how one is chosen for a request, and the UI strings.
+
+A page is shown in French, English or Arabic. The language comes from
+``?lang=`` when given (an unknown one is a 400), else from ``Accept-Language``,
+else English. Labels of the data follow the fixed fallback chain of
+:func:`fallback_chain`; UI strings exist in all three languages.
+
+>>> fallback_chain("ar")
+('ar', 'en', 'fr', '')
+>>> direction("ar"), direction("fr")
+('rtl', 'ltr')
+>>> text("search", "fr")
+'Rechercher'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import problems
+
+LANGUAGES = ("en", "fr", "ar")
+DEFAULT = "en"
+NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The language of one response, and whether the client named it in ``?lang=``."""
+
+    lang: str
+    explicit: bool
+
+    @property
+    def dir(self) -> str:
+        return direction(self.lang)
+
+
+def choose(args, accept_languages, strict: bool = True) -> Choice:
+    """The language for a request: ``?lang=``, else Accept-Language, else English.
+
+    With ``strict`` an unknown ``?lang=`` raises :class:`problems.BadRequest`;
+    without it (error pages) it is ignored.
+    """
+    asked = args.get("lang")
+    if asked is not None:
+        if asked in LANGUAGES:
+            return Choice(asked, True)
+        if strict:
+            raise problems.BadRequest(f"unknown language {asked[:20]!r}; use one of {', '.join(LANGUAGES)}")
+    best = accept_languages.best_match(LANGUAGES) if accept_languages else None
+    return Choice(best or DEFAULT, False)
+
+
+def fallback_chain(lang: str) -> tuple[str, ...]:
+    """Language tags tried in order for a label: the chosen one, English, French, untagged."""
+    return tuple(dict.fromkeys((lang, "en", "fr", "")))
+
+
+def direction(lang: str) -> str:
+    return "rtl" if lang == "ar" else "ltr"
+
+
+def text(key: str, lang: str) -> str:
+    """The UI string ``key`` in ``lang`` (English when a translation is missing)."""
+    entry = STRINGS[key]
+    return entry.get(lang) or entry["en"]
+
+
+def strings(lang: str) -> dict[str, str]:
+    """Every UI string in ``lang``, for templates (``ui.search``)."""
+    return {key: text(key, lang) for key in STRINGS}
+
+
+STRINGS: dict[str, dict[str, str]] = {
+    "site": {"en": "Dialogue 5+5 knowledge graph", "fr": "Graphe de connaissances du Dialogue 5+5",
+             "ar": "الرسم المعرفي للحوار 5+5"},
+    "home": {"en": "Home", "fr": "Accueil", "ar": "الرئيسية"},
+    "query": {"en": "SPARQL query", "fr": "Requête SPARQL", "ar": "استعلام SPARQL"},
+    "ontology": {"en": "Ontology", "fr": "Ontologie", "ar": "الأنطولوجيا"},
+    "search": {"en": "Search", "fr": "Rechercher", "ar": "بحث"},
+    "search_placeholder": {"en": "a name, in any language", "fr": "un nom, dans toute langue",
+                           "ar": "اسم بأي لغة"},
+    "no_results": {"en": "Nothing matches.", "fr": "Aucun résultat.", "ar": "لا نتائج."},
+    "language": {"en": "Language", "fr": "Langue", "ar": "اللغة"},
+    "type": {"en": "Type", "fr": "Type", "ar": "النوع"},
+    "property": {"en": "Property", "fr": "Propriété", "ar": "الخاصية"},
+    "value": {"en": "Value", "fr": "Valeur", "ar": "القيمة"},
+    "subject": {"en": "Resource", "fr": "Ressource", "ar": "المورد"},
+    "statements": {"en": "Statements", "fr": "Énoncés", "ar": "البيانات"},
+    "incoming": {"en": "Links to this resource", "fr": "Liens vers cette ressource",
+                 "ar": "روابط إلى هذا المورد"},
+    "evidence": {"en": "Evidence", "fr": "Sources des faits", "ar": "الأدلة"},
+    "evidence_intro": {"en": "Each fact is stated by a sentence of the source article, quoted here in French.",
+                       "fr": "Chaque fait est énoncé par une phrase de l'article source, citée ici.",
+                       "ar": "كل معلومة مذكورة في جملة من المقال المصدر، مقتبسة هنا بالفرنسية."},
+    "source": {"en": "source", "fr": "source", "ar": "المصدر"},
+    "named_graph": {"en": "named graph", "fr": "graphe nommé", "ar": "الرسم المسمى"},
+    "same_as": {"en": "Same as (Wikidata)", "fr": "Identique à (Wikidata)", "ar": "مطابق لـ (ويكي بيانات)"},
+    "as_data": {"en": "This page as data", "fr": "Cette page en données", "ar": "هذه الصفحة كبيانات"},
+    "reproduce": {"en": "The SPARQL query behind this page", "fr": "La requête SPARQL de cette page",
+                  "ar": "استعلام SPARQL لهذه الصفحة"},
+    "run_query": {"en": "Run it", "fr": "L'exécuter", "ar": "تنفيذه"},
+    "count": {"en": "{n} in all", "fr": "{n} au total", "ar": "{n} في المجموع"},
+    "page_n": {"en": "page {page} of {pages}", "fr": "page {page} sur {pages}", "ar": "الصفحة {page} من {pages}"},
+    "previous": {"en": "previous", "fr": "précédente", "ar": "السابقة"},
+    "next": {"en": "next", "fr": "suivante", "ar": "التالية"},
+    "diagram": {"en": "Diagram", "fr": "Schéma", "ar": "رسم بياني"},
+    "members": {"en": "Members", "fr": "Membres", "ar": "الأعضاء"},
+    "participants": {"en": "Participants", "fr": "Participants", "ar": "المشاركون"},
+    "more": {"en": "and {n} more", "fr": "et {n} autres", "ar": "و{n} آخرون"},
+    "intro": {
+        "en": "Linked data about the 8th Ministerial Conference of the Dialogue 5+5 on Migration and "
+              "Development (Marrakesh, 1–2 March 2020), drawn from one French news article: every fact "
+              "with the sentence that states it, every entity linked to Wikidata.",
+        "fr": "Données liées sur la 8ème Conférence ministérielle du Dialogue 5+5 sur la migration et le "
+              "développement (Marrakech, 1er et 2 mars 2020), tirées d'un article de presse : chaque fait "
+              "avec la phrase qui l'énonce, chaque entité liée à Wikidata.",
+        "ar": "بيانات مترابطة حول المؤتمر الوزاري الثامن للحوار 5+5 بشأن الهجرة والتنمية (مراكش، 1-2 مارس "
+              "2020)، مستخلصة من مقال صحفي فرنسي: كل معلومة مع الجملة التي تذكرها، وكل كيان مرتبط بويكي بيانات.",
+    },
+    "forum": {"en": "The forum", "fr": "Le forum", "ar": "المنتدى"},
+    "conference": {"en": "The conference", "fr": "La conférence", "ar": "المؤتمر"},
+    "states": {"en": "Member states", "fr": "États membres", "ar": "الدول الأعضاء"},
+    "organizations": {"en": "Organizations", "fr": "Organisations", "ar": "المنظمات"},
+    "themes": {"en": "Themes", "fr": "Thèmes", "ar": "المواضيع"},
+    "article": {"en": "The source article", "fr": "L'article source", "ar": "المقال المصدر"},
+    "downloads": {"en": "Downloads", "fr": "Téléchargements", "ar": "التنزيلات"},
+    "dataset": {"en": "Dataset description (VoID)", "fr": "Description du jeu de données (VoID)",
+                "ar": "وصف مجموعة البيانات (VoID)"},
+    "classes": {"en": "Classes", "fr": "Classes", "ar": "الأصناف"},
+    "properties": {"en": "Properties", "fr": "Propriétés", "ar": "الخصائص"},
+    "domain": {"en": "Domain", "fr": "Domaine", "ar": "المجال"},
+    "range": {"en": "Range", "fr": "Portée", "ar": "المدى"},
+    "inverse": {"en": "Inverse of", "fr": "Inverse de", "ar": "عكس"},
+    "superclass": {"en": "Subclass of", "fr": "Sous-classe de", "ar": "صنف فرعي من"},
+    "superproperty": {"en": "Subproperty of", "fr": "Sous-propriété de", "ar": "خاصية فرعية من"},
+    "equivalent": {"en": "Equivalent to", "fr": "Équivalente à", "ar": "مكافئة لـ"},
+    "instances": {"en": "Instances", "fr": "Instances", "ar": "الأمثلة"},
+    "kinds": {"en": "Characteristics", "fr": "Caractéristiques", "ar": "الخصائص المميزة"},
+    "not_found_help": {"en": "Try a search, or start from the home page.",
+                       "fr": "Essayez une recherche, ou partez de la page d'accueil.",
+                       "ar": "جرّب البحث، أو ابدأ من الصفحة الرئيسية."},
+    "contents": {"en": "Contents of this graph", "fr": "Contenu de ce graphe", "ar": "محتوى هذا الرسم"},
+}

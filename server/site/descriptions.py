@@ -1,0 +1,132 @@
+"""The description of one resource: its statements, the statements pointing to it, and their evidence.
+
+A description is bounded whatever the resource: outgoing and incoming
+statements are counted with COUNT queries and read one page at a time with
+LIMIT/OFFSET, so a forum with 100,000 members costs one page, not 100,000 rows.
+Each statement carries the named graphs that hold it: for a fact of the
+article, the graph of the sentence that states it (its evidence).
+
+For machines, :func:`quads` adds what a client needs to read the page: the
+labels of every resource it mentions and the description of each evidence
+graph (the quoted sentence, its source).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Variable
+
+from ..graph import Graph
+from ..http import problems
+from .labels import LABEL_PROPERTIES
+
+MAX_GRAPHS_PER_STATEMENT = 20   # evidence shown for one statement
+MAX_GRAPH_DESCRIPTION = 50      # statements read about one evidence graph
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One distinct triple and the named graphs that hold it."""
+
+    subject: NamedNode | BlankNode
+    predicate: NamedNode
+    object: NamedNode | BlankNode | Literal
+    graphs: tuple[NamedNode, ...]
+
+
+@dataclass(frozen=True)
+class Side:
+    """One page of the outgoing or incoming statements, with the total count."""
+
+    statements: list[Statement]
+    count: int
+    page: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.count / self.size))
+
+
+@dataclass(frozen=True)
+class Description:
+    iri: str
+    outgoing: Side
+    incoming: Side
+    evidence: list[NamedNode] = field(default_factory=list)
+
+
+def exists(store: Store, iri: str) -> bool:
+    """Whether ``iri`` is the subject or object of any statement."""
+    node = NamedNode(iri)
+    return any(True for _ in itertools.islice(store.quads_for_pattern(node, None, None, None), 1)) or \
+        any(True for _ in itertools.islice(store.quads_for_pattern(None, None, node, None), 1))
+
+
+def describe(graph: Graph, iri: str, out_page: int = 1, in_page: int = 1, size: int = 100) -> Description:
+    """The description of ``iri``: a page of each side; :class:`problems.NotFound` if it is unknown."""
+    if not exists(graph.store, iri):
+        raise problems.NotFound(f"there is no resource <{iri}> in this dataset")
+    outgoing = side(graph, "s", iri, out_page, size)
+    incoming = side(graph, "o", iri, in_page, size)
+    evidence = list(dict.fromkeys(g for st in outgoing.statements + incoming.statements for g in st.graphs))
+    return Description(iri, outgoing, incoming, evidence)
+
+
+def side(graph: Graph, position: str, iri: str, page: int, size: int) -> Side:
+    """Page ``page`` of the statements where ``iri`` is at ``position`` ('s' or 'o')."""
+    node = NamedNode(iri)
+    count = graph.count("count_outgoing" if position == "s" else "count_incoming", **{position: node})
+    pages = max(1, math.ceil(count / size))
+    if page < 1 or page > pages:
+        raise problems.NotFound(f"no page {page}: there are {pages} page(s) of {size} statements")
+    found = select(graph, "statements", limit=size, offset=(page - 1) * size, **{position: node})
+    statements = [Statement(r["s"], r["p"], r["o"], graphs_of(graph.store, r["s"], r["p"], r["o"])) for r in found]
+    return Side(statements, count, page, size)
+
+
+def graphs_of(store: Store, s, p, o) -> tuple[NamedNode, ...]:
+    """The named graphs holding the triple (s, p, o), in a stable order."""
+    quads = store.quads_for_pattern(s, p, o, None)
+    return tuple(sorted((q.graph_name for q in itertools.islice(quads, MAX_GRAPHS_PER_STATEMENT)
+                         if isinstance(q.graph_name, NamedNode)), key=lambda g: g.value))
+
+
+def select(graph: Graph, name: str, limit: int | None = None, offset: int = 0, **values) -> list[dict]:
+    """Rows of the fixed query ``name`` with pyoxigraph terms substituted, optionally windowed.
+
+    ``limit`` and ``offset`` are appended as integers (``int()`` guarantees no
+    text of a request reaches the query); every other value goes through
+    substitutions.
+    """
+    text = graph.query_text(name)
+    if limit is not None:
+        text += f"\nLIMIT {int(limit)} OFFSET {int(offset)}"
+    result = graph.store.query(text, prefixes=graph.space.prefixes,
+                               substitutions={Variable(k): v for k, v in values.items()})
+    names = [v.value for v in result.variables]
+    return [{n: row[n] for n in names if row[n] is not None} for row in result]
+
+
+def quads(store: Store, description: Description) -> list[Quad]:
+    """The description as quads: statements in their graphs, labels of what they mention,
+    and what the dataset says about each evidence graph (the quoted sentence, its source)."""
+    found: dict[Quad, None] = {}
+    mentioned: dict[str, None] = {description.iri: None}
+    for st in description.outgoing.statements + description.incoming.statements:
+        for g in st.graphs:
+            found[Quad(st.subject, st.predicate, st.object, g)] = None
+        for term in (st.subject, st.predicate, st.object):
+            if isinstance(term, NamedNode):
+                mentioned[term.value] = None
+    for iri in mentioned:
+        for prop in LABEL_PROPERTIES:
+            found.update(dict.fromkeys(store.quads_for_pattern(NamedNode(iri), prop, None, None)))
+    for g in description.evidence:
+        found.update(dict.fromkeys(itertools.islice(store.quads_for_pattern(g, None, None, None),
+                                                    MAX_GRAPH_DESCRIPTION)))
+    # The default graph holds the derived union; a description publishes the named graphs only.
+    return [q for q in found if isinstance(q.graph_name, NamedNode)]

@@ -1,0 +1,48 @@
+"""The HTML page of a named graph: what the graph is (for a sentence graph, the quoted sentence)
+and its statements, one bounded page at a time."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from pyoxigraph import NamedNode
+
+from ..graph import current as graph
+from ..http import problems
+from ..http.negotiation import DATASETS, GRAPHS
+from . import reader
+from .descriptions import select
+from .pages import Footnote, Pager, footnote
+from .reader import Alternate
+from .terms import Term
+
+
+@dataclass(frozen=True)
+class GraphPage:
+    iri: str
+    title: Term
+    about: Footnote
+    statements: list[tuple[Term, Term, Term]]
+    pager: Pager
+    data_links: list[Term]
+
+
+def graph_page(slug: str, iri: str, page: int, size: int):
+    """Render page ``page`` of the named graph ``iri`` (served at ``/graph/{slug}``)."""
+    linker = reader.linker()
+    node = NamedNode(iri)
+    count = graph().count("graph_count", g=node)
+    pages = max(1, math.ceil(count / size))
+    if page > pages:
+        raise problems.NotFound(f"no page {page}: this graph has {pages} page(s) of {size} statements")
+    found = select(graph(), "graph_statements", limit=size, offset=(page - 1) * size, g=node)
+    statements = [(linker.term(r["s"]), linker.term(r["p"]), linker.term(r["o"])) for r in found]
+    path = f"/graph/{slug}"
+    pager = Pager(count, page, pages,
+                  linker.local(path, page=page - 1 if page > 2 else None) if page > 1 else None,
+                  linker.local(path, page=page + 1) if page < pages else None)
+    view = GraphPage(iri, linker.iri(iri), footnote(graph().store, linker, 0, node), statements, pager,
+                     [Term(f.name, f"{path}.{f.name}", note=f.media_type) for f in GRAPHS + DATASETS])
+    alternates = [Alternate(f"{path}.{f.name}", type=f.media_type) for f in GRAPHS + DATASETS]
+    return reader.html("graph.html", path, alternates, view=view)

@@ -1,0 +1,91 @@
+"""Labels of resources in a chosen language, with one fixed fallback chain.
+
+For an IRI the label is, in order: ``skos:prefLabel`` then ``rdfs:label`` in
+each language of :func:`server.i18n.fallback_chain` (chosen, English, French,
+untagged), then any label at all, then a name made from the IRI itself (a
+Wikidata item shows its Q-id). Lookups go straight to the store's indexes and
+are cached for the life of one :class:`Labels` (one request).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode, Store
+
+from ..http.i18n import fallback_chain
+
+RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SKOS_PREF_LABEL = NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+LABEL_PROPERTIES = (SKOS_PREF_LABEL, RDFS_LABEL)
+MAX_LABELS = 50  # a resource with more labels than this is broken data; never read more
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label's text and language tag ('' when untagged or made from the IRI)."""
+
+    text: str
+    lang: str = ""
+
+
+def local_name(iri: str) -> str:
+    """A readable name made from an IRI: the part after the last '#' or '/'.
+
+    >>> local_name("http://www.wikidata.org/entity/Q1028")
+    'Q1028'
+    >>> local_name("https://w3id.org/dialogue55/ontology#memberOf")
+    'memberOf'
+    >>> local_name("https://w3id.org/dialogue55/id/8th-ministerial-conference")
+    '8th ministerial conference'
+    """
+    tail = iri.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1] or iri
+    return tail.replace("-", " ") if "-" in tail else tail
+
+
+def pick(candidates: list[tuple[int, Literal]], lang: str) -> Label | None:
+    """The best of ``(property rank, literal)`` candidates for ``lang``.
+
+    >>> lit = lambda t, l=None: Literal(t, language=l)
+    >>> pick([(1, lit("Maroc", "fr")), (1, lit("Morocco", "en"))], "ar")
+    Label(text='Morocco', lang='en')
+    >>> pick([(1, lit("x", "fr")), (0, lit("y", "fr"))], "fr")
+    Label(text='y', lang='fr')
+    >>> pick([(1, lit("مراكش", "ar"))], "fr")
+    Label(text='مراكش', lang='ar')
+    """
+    for tag in fallback_chain(lang):
+        matching = [(rank, lit) for rank, lit in candidates if (lit.language or "") == tag]
+        if matching:
+            best = min(matching, key=lambda c: (c[0], c[1].value))[1]
+            return Label(best.value, tag)
+    if candidates:
+        best = min(candidates, key=lambda c: (c[0], c[1].language or "", c[1].value))[1]
+        return Label(best.value, best.language or "")
+    return None
+
+
+class Labels:
+    """Label resolution for one language over a store, cached per instance."""
+
+    def __init__(self, store: Store, lang: str):
+        self.store = store
+        self.lang = lang
+        self._cache: dict[str, Label] = {}
+
+    def of(self, iri: str) -> Label:
+        """The label of ``iri`` in this language, following the fallback chain."""
+        if iri not in self._cache:
+            self._cache[iri] = pick(self.candidates(iri), self.lang) or Label(local_name(iri))
+        return self._cache[iri]
+
+    def candidates(self, iri: str) -> list[tuple[int, Literal]]:
+        """Every label literal of ``iri``, with the rank of its property (prefLabel first)."""
+        found = []
+        for rank, prop in enumerate(LABEL_PROPERTIES):
+            for quad in self.store.quads_for_pattern(NamedNode(iri), prop, None, None):
+                if isinstance(quad.object, Literal):
+                    found.append((rank, quad.object))
+                if len(found) >= MAX_LABELS:
+                    return found
+        return found

@@ -1,0 +1,178 @@
+"""Blueprint: dereferenceable IRIs, as "Cool URIs for the Semantic Web" describes them.
+
+- ``/id/{slug}`` names a thing, not a document: it answers 303 See Other to
+  ``/page/{slug}`` (HTML) or ``/data/{slug}.{ext}`` (RDF), as the client asks.
+- ``/page/{slug}`` is the HTML description, ``/data/{slug}[.{ext}]`` the RDF one.
+- ``/graph/{name}[.{ext}]`` is a named graph: its content, for people and machines.
+- ``/wikidata/{Qid}`` answers 303 to our resource that is ``owl:sameAs`` the item.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, current_app, request
+from pyoxigraph import NamedNode, RdfFormat, serialize
+
+from ..dataset.iris import WIKIDATA_ENTITY, is_slug
+from ..graph import current as graph
+from ..http import caching, negotiation, problems, representations
+from ..http.negotiation import DATASETS, GRAPHS, HTML
+from . import descriptions, graph_pages, pages, reader
+from .reader import Alternate
+
+bp = Blueprint("resources", __name__)
+caching.register(bp, lambda: graph().version)
+
+RDF_OFFERS = GRAPHS + DATASETS
+DOCUMENT_OFFERS = (HTML,) + RDF_OFFERS
+QID = re.compile(r"^Q[1-9][0-9]{0,11}$")
+
+
+@bp.route("/id/<slug>")
+def identify(slug: str):
+    """The thing itself: 303 to the document that describes it in the format asked for."""
+    resource_iri(slug)
+    fmt = acceptable(DOCUMENT_OFFERS)
+    target = f"/page/{slug}" if fmt is HTML else f"/data/{slug}.{fmt.name}"
+    return see_other(target + _lang_suffix(), rdf_alternates(f"/data/{slug}"))
+
+
+@bp.route("/page/<slug>")
+def page(slug: str):
+    iri = resource_iri(slug)
+    description = descriptions.describe(graph(), iri, page_number("out"), page_number("in"), page_size())
+    view = pages.resource_page(graph().store, reader.linker(), description, f"/data/{slug}", f"/page/{slug}")
+    return reader.html("resource.html", f"/page/{slug}", rdf_alternates(f"/data/{slug}"), page=view)
+
+
+@bp.route("/data/<name>")
+def data(name: str):
+    slug, fmt = document_format(name, RDF_OFFERS)
+    iri = resource_iri(slug)
+    description = descriptions.describe(graph(), iri, page_number("out"), page_number("in"), page_size())
+    response = rdf(descriptions.quads(graph().store, description), fmt)
+    return with_links(response, f"/data/{slug}", fmt, f"/page/{slug}", description)
+
+
+@bp.route("/graph/<name>")
+def named_graph(name: str):
+    slug, fmt = document_format(name, DOCUMENT_OFFERS)
+    iri = graph_iri(slug)
+    if fmt is HTML:
+        return graph_pages.graph_page(slug, iri, page_number("page"), page_size())
+    body = graph().store.dump(format=_rdf_format(fmt), from_graph=_named(iri), prefixes=graph().space.prefixes) \
+        if fmt in GRAPHS else _graph_as_dataset(iri, fmt)
+    return with_links(representations.bytes_response(body, fmt), f"/graph/{slug}", fmt, f"/graph/{slug}")
+
+
+@bp.route("/wikidata/<qid>")
+def wikidata(qid: str):
+    """303 to the resource of ours that is the same as Wikidata item ``qid``."""
+    if not QID.match(qid):
+        raise problems.BadRequest(f"{qid[:40]!r} is not a Wikidata item id (Q followed by digits)")
+    rows = descriptions.select(graph(), "same_as", item=_named(WIKIDATA_ENTITY + qid))
+    ours = sorted(r["s"].value for r in rows if graph().space.slug(r["s"].value))
+    if not ours:
+        raise problems.NotFound(f"no resource of this dataset is the same as Wikidata item {qid}")
+    return see_other(graph().space.path(ours[0]), [])
+
+
+# --- helpers --------------------------------------------------------------
+
+
+def resource_iri(slug: str) -> str:
+    """The IRI of an existing resource, or :class:`problems.NotFound`."""
+    iri = graph().space.iri("id", slug) if is_slug(slug) else None
+    if iri is None or not descriptions.exists(graph().store, iri):
+        raise problems.NotFound(f"there is no resource named {slug[:80]!r} here")
+    return iri
+
+
+def graph_iri(name: str) -> str:
+    """The IRI of an existing named graph, or :class:`problems.NotFound`."""
+    iri = graph().space.iri("graph", name) if is_slug(name) else None
+    if iri is None or not any(True for _ in graph().store.quads_for_pattern(None, None, None, _named(iri))):
+        raise problems.NotFound(f"there is no named graph {name[:80]!r} here")
+    return iri
+
+
+def document_format(name: str, offers):
+    """``(slug, format)`` from ``slug.ext`` (the extension decides) or ``slug`` (Accept decides)."""
+    slug, dot, ext = name.partition(".")
+    if dot:
+        fmt = next((f for f in offers if f.name == ext), None)
+        if fmt is None:
+            raise problems.NotFound(f"no .{ext[:20]} representation; try one of "
+                                  + ", ".join("." + f.name for f in offers if f is not HTML))
+        return slug, fmt
+    return slug, acceptable(offers)
+
+
+def acceptable(offers):
+    fmt = negotiation.negotiate(offers, request.headers.get("Accept"))
+    if fmt is None:
+        raise problems.NotAcceptable(f"this resource is offered as {negotiation.names(offers)}")
+    return fmt
+
+
+def page_number(name: str) -> int:
+    value = request.args.get(name, "1")
+    if not value.isdigit() or not 0 < int(value) < 10**9:
+        raise problems.BadRequest(f"?{name}= must be a page number (1, 2, ...), not {value[:20]!r}")
+    return int(value)
+
+
+def page_size() -> int:
+    return current_app.config["DIALOGUE55"]["page_size"]
+
+
+def rdf(quads, fmt):
+    if fmt.name in ("trig", "nq"):
+        return representations.rdf(quads, fmt, graph().space.prefixes)
+    triples = list(dict.fromkeys(q.triple for q in quads))
+    return representations.rdf(triples, fmt, graph().space.prefixes)
+
+
+def rdf_alternates(path: str) -> list[Alternate]:
+    return [Alternate(f"{path}.{f.name}", type=f.media_type) for f in RDF_OFFERS]
+
+
+def with_links(response, path: str, fmt, html_path: str, description=None):
+    """Content-Location, canonical, alternates and (for a paged description) next links."""
+    response.headers["Content-Location"] = f"{path}.{fmt.name}"
+    links = [Alternate(f"{path}.{fmt.name}", rel="canonical"), Alternate(html_path, type=HTML.media_type)]
+    links += [a for a in rdf_alternates(path) if a.type != fmt.media_type]
+    if description is not None:
+        for side, key in ((description.outgoing, "out"), (description.incoming, "in")):
+            if side.page < side.pages:
+                links.append(Alternate(f"{path}.{fmt.name}?{key}={side.page + 1}", rel="next"))
+    response.headers["Link"] = ", ".join(link.header() for link in links)
+    return response
+
+
+def see_other(location: str, alternates: list[Alternate]):
+    response = current_app.response_class(status=303)
+    response.headers["Location"] = location
+    if alternates:
+        response.headers["Link"] = ", ".join(a.header() for a in alternates)
+    response.vary.add("Accept")
+    return response
+
+
+def _lang_suffix() -> str:
+    lang = request.args.get("lang")
+    return f"?lang={lang}" if lang in ("en", "fr", "ar") else ""
+
+
+def _named(iri: str) -> NamedNode:
+    return NamedNode(iri)
+
+
+def _rdf_format(fmt) -> RdfFormat:
+    return RdfFormat.from_media_type(fmt.media_type)
+
+
+def _graph_as_dataset(iri: str, fmt) -> bytes:
+    quads = graph().store.quads_for_pattern(None, None, None, _named(iri))
+    return serialize(quads, format=_rdf_format(fmt), prefixes=graph().space.prefixes)

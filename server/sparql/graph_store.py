@@ -1,0 +1,27 @@
+"""Reading one graph whole: the read-only SPARQL 1.1 Graph Store Protocol.
+
+``GET /sparql?graph=IRI`` returns that named graph, ``GET /sparql?default`` the
+default graph (the union of every named graph, as for queries). The graph is
+read by the same killable workers as user queries, so the time limit and the
+result size limit hold here too.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+from ..engine.evaluation import Answer, Job
+from ..http import problems
+from ..http.negotiation import Format
+from .protocol import GraphTarget
+
+WHOLE_GRAPH = "CONSTRUCT WHERE { ?s ?p ?o }"
+
+
+def read(graph, target: GraphTarget, fmt: Format) -> Answer:
+    """The triples of the graph ``target`` names, serialised in ``fmt``; NotFound if there is none."""
+    if target.iri is not None and not graph.store.contains_named_graph(NamedNode(target.iri)):
+        raise problems.NotFound(f"this dataset has no graph named <{target.iri}>")
+    job = Job(WHOLE_GRAPH, results_format=None, graph_format=fmt.media_type,
+              default_graphs=(target.iri,) if target.iri is not None else None)
+    return graph.sparql(job)

@@ -1,0 +1,297 @@
+"""Backend mode: the same endpoint over an external engine (`oxigraph serve`, loaded with our export)."""
+
+from __future__ import annotations
+
+import http.server
+import itertools
+import re
+import subprocess
+import sys
+import threading
+import urllib.parse
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import rdflib
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Variable
+from rdflib.compare import isomorphic
+
+from bench.servers import oxigraph_binary
+from server import settings
+from server.dataset import sources
+from server.engine import backend, remote_store
+from server.engine.remote_store import RemoteStore
+from server.http import problems
+from tests.live import _await_ready, free_port, running_server
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.live
+
+QUESTIONS = [
+    "SELECT ?state ?label WHERE { ?state a d55o:State ; rdfs:label ?label } ORDER BY ?state ?label",
+    # DISTINCT: oxigraph's union default graph is a multiset, ours a set (see server/engine/backend.py)
+    "SELECT DISTINCT ?p ?o WHERE { d55:8th-ministerial-conference ?p ?o } ORDER BY ?p ?o",
+    "SELECT ?g ?text WHERE { GRAPH ?g { d55:8th-ministerial-conference ?p ?o } GRAPH d55g:provenance { ?g prov:value ?text } } ORDER BY ?g",
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    """`oxigraph serve` on 127.0.0.1, loaded with `dialogue55 export` output, as it comes."""
+    folder = tmp_path_factory.mktemp("engine")
+    export = folder / "dump.trig"
+    subprocess.run([sys.executable, "-m", "server", "export", "--format", "trig", "-o", str(export)],
+                   cwd=ROOT, check=True)
+    subprocess.run([oxigraph_binary(), "load", "--location", str(folder / "store"), "--file", str(export)],
+                   check=True, capture_output=True)
+    port = free_port()
+    process = subprocess.Popen([oxigraph_binary(), "serve-read-only", "--location", str(folder / "store"),
+                                "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _await_ready(f"http://127.0.0.1:{port}/", process, open(folder / "log", "w+"))
+        yield f"http://127.0.0.1:{port}/query"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def both(engine):
+    with running_server(base_iri=False) as embedded, running_server("--backend", engine, base_iri=False) as remote:
+        yield embedded, remote
+
+
+@pytest.mark.parametrize("query", QUESTIONS)
+@pytest.mark.parametrize("accept", ["text/csv", "application/sparql-results+json"])
+def test_competency_questions_get_the_same_answers(both, query, accept):
+    embedded, remote = both
+    mine, theirs = (s.get("sparql", params={"query": query}, headers={"Accept": accept}) for s in both)
+    assert mine.status_code == theirs.status_code == 200
+    assert mine.headers["Content-Type"] == theirs.headers["Content-Type"]
+    assert mine.content == theirs.content and len(mine.content) > 20
+
+
+def test_a_construct_is_negotiated_the_same(both):
+    query = "CONSTRUCT { d55:morocco ?p ?o } WHERE { d55:morocco ?p ?o }"
+    mine, theirs = (s.get("sparql", params={"query": query}, headers={"Accept": "application/n-triples"})
+                    for s in both)
+    assert theirs.status_code == 200
+    assert sorted(mine.text.splitlines()) == sorted(theirs.text.splitlines()) != []
+
+
+def test_limits_and_errors_hold_in_front_of_the_engine(both):
+    _, remote = both
+    assert remote.get("sparql", params={"query": "SELECT ?x WHERE { ?x"}).status_code == 400
+    assert remote.get("sparql", params={"update": "CLEAR ALL"}).status_code == 403
+    service = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"
+    assert remote.get("sparql", params={"query": service}).status_code == 400
+
+
+def test_an_unreachable_engine_is_a_503_not_a_500():
+    with running_server("--backend", f"http://127.0.0.1:{free_port()}/query", base_iri=False) as remote:
+        response = remote.get("sparql", params={"query": "ASK {}"})
+        assert response.status_code == 503 and "cannot be reached" in response.text
+
+
+def test_fixed_queries_bind_values_from_terms_never_from_strings(engine):
+    with pytest.raises(ValueError):
+        NamedNode("https://e/a> } <x")  # what the pages pass in is checked as an IRI first
+    query = backend.bind_values("SELECT ?o WHERE { ?s ?p ?o }", {"o": Literal('x" } DROP')})
+    assert query == 'SELECT ?o WHERE { VALUES (?o) { ("x\\" } DROP") } ?s ?p ?o }'
+    rows = RemoteStore(backend.Engine(engine, {}), 10).query(
+        "SELECT ?conference ?forum WHERE { ?conference <https://w3id.org/dialogue55/ontology#partOf> ?forum }",
+        substitutions={Variable("forum"): NamedNode("https://w3id.org/dialogue55/id/dialogue-5-5")})
+    rows = list(rows)
+    assert rows and all(isinstance(r["conference"], NamedNode) for r in rows)
+
+
+# --- the store API the pages use, over the engine ---------------------------
+
+
+class CountingEngine(backend.Engine):
+    """An engine that remembers the queries sent to it."""
+
+    def __init__(self, url: str):
+        super().__init__(url, {})
+        self.sent: list[str] = []
+
+    def fetch(self, query, accept, timeout, default_graphs=None, named_graphs=None):
+        self.sent.append(query)
+        return super().fetch(query, accept, timeout, default_graphs, named_graphs)
+
+
+def test_quads_for_pattern_reads_a_page_at_a_time(engine):
+    counting = CountingEngine(engine)
+    store = RemoteStore(counting, 10)
+    first = list(itertools.islice(store.quads_for_pattern(None, None, None, None), 1))
+    assert len(first) == 1 and isinstance(first[0].graph_name, NamedNode) and len(counting.sent) == 1
+    everything = list(store.quads_for_pattern(None, None, None, None))
+    assert len(counting.sent) >= 3  # the dataset is read in several pages
+    count = list(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))[0]["n"]
+    assert len(everything) == len(set(everything)) == int(count.value) > remote_store.FIRST_PAGE
+
+
+def test_the_store_api_answers_as_the_embedded_store(engine):
+    embedded = sources.load(sources.Source.from_settings(settings.resolve({})))
+    remote = RemoteStore(backend.Engine(engine, {}), 10)
+    morocco = NamedNode("https://w3id.org/dialogue55/id/morocco")
+    labels = NamedNode("https://w3id.org/dialogue55/graph/labels")
+    named = lambda quads: {q for q in quads if isinstance(q.graph_name, NamedNode)}  # noqa: E731
+    assert set(remote.quads_for_pattern(morocco, None, None, None)) == named(
+        embedded.quads_for_pattern(morocco, None, None, None)) != set()
+    assert set(remote.quads_for_pattern(None, None, morocco, DefaultGraph())) == set(
+        embedded.quads_for_pattern(None, None, morocco, DefaultGraph())) != set()
+    assert set(remote.named_graphs()) == set(embedded.named_graphs())
+    assert remote.contains_named_graph(labels) and not remote.contains_named_graph(NamedNode("http://e/none"))
+    assert bool(remote.query("ASK WHERE { ?s ?p ?o }")) is True
+    dumped, theirs = (s.dump(format=RdfFormat.N_TRIPLES, from_graph=labels) for s in (embedded, remote))
+    assert sorted(dumped.splitlines()) == sorted(theirs.splitlines()) != []
+    assert list(remote.quads_for_pattern(BlankNode(), None, None, None)) == []
+
+
+# --- the linked-data pages, served over the engine -------------------------
+
+
+def test_a_thing_and_a_wikidata_item_answer_303_as_over_the_embedded_store(both):
+    for path, accept in (("id/morocco", "text/html"), ("id/morocco", "text/turtle"), ("wikidata/Q1028", "*/*")):
+        mine, theirs = (s.get(path, headers={"Accept": accept}) for s in both)
+        assert mine.status_code == theirs.status_code == 303
+        assert _local(mine.headers["Location"]) == _local(theirs.headers["Location"])
+    assert _local(theirs.headers["Location"]) == "/id/morocco"
+
+
+def test_a_resource_page_shows_the_same_labels_counts_and_evidence(both):
+    mine, theirs = (s.get("page/morocco?lang=en") for s in both)
+    assert mine.status_code == theirs.status_code == 200
+    title = re.compile(r"<h1[^>]*>(.*?)</h1>")
+    assert title.findall(mine.text) == title.findall(theirs.text) == ["Morocco"]
+    counts = re.compile(r"<h2>[^<]*<small>\((.*?)\)</small></h2>")
+    assert counts.findall(mine.text) == counts.findall(theirs.text) != []
+    # Statements may come in another order (the engine's), so their footnotes are numbered
+    # differently: compare the values shown and the footnotes as sets.
+    assert _values(mine.text) == _values(theirs.text) != []
+    assert _footnotes(mine.text) == _footnotes(theirs.text) != []
+
+
+def test_a_description_document_is_the_same_graph(both):
+    mine, theirs = (s.get("data/morocco.ttl") for s in both)
+    assert mine.status_code == theirs.status_code == 200
+    assert isomorphic(_graph(mine.text, "turtle"), _graph(theirs.text, "turtle"))
+    assert len(_graph(theirs.text, "turtle")) > 10
+
+
+def test_the_ontology_void_and_dumps_are_served_from_the_engine(both):
+    mine, theirs = (s.get("ontology", headers={"Accept": "text/turtle"}) for s in both)
+    assert theirs.status_code == 200 and theirs.headers["Content-Type"].startswith("text/turtle")
+    assert isomorphic(_graph(mine.text, "turtle"), _graph(theirs.text, "turtle"))
+    mine, theirs = (s.get(".well-known/void", headers={"Accept": "text/turtle"}) for s in both)
+    assert theirs.status_code == 200
+    assert isomorphic(_graph(mine.text.replace(both[0].url, "/"), "turtle"),
+                      _graph(theirs.text.replace(both[1].url, "/"), "turtle"))
+    mine, theirs = (s.get("dump.nq") for s in both)
+    assert theirs.status_code == 200 and theirs.headers["Content-Type"].startswith("application/n-quads")
+    assert sorted(mine.text.splitlines()) == sorted(theirs.text.splitlines()) != []
+
+
+def test_search_finds_morocco_over_the_engine(both):
+    _, remote = both
+    found = remote.get("search", params={"q": "maroc", "format": "json"})
+    assert found.status_code == 200
+    assert "https://w3id.org/dialogue55/id/morocco" in found.text
+
+
+@pytest.mark.parametrize("path", ["", "ontology", "graph/labels", "graph/labels.ttl", "sitemap.xml",
+                                  "sparql?graph=https://w3id.org/dialogue55/graph/labels", "page/no-such-thing"])
+def test_other_documents_answer_as_over_the_embedded_store(both, path):
+    mine, theirs = (s.get(path) for s in both)
+    assert mine.status_code == theirs.status_code
+    assert theirs.status_code in (200, 404)
+
+
+def _local(location: str) -> str:
+    return urllib.parse.urlsplit(location).path
+
+
+def _values(html: str) -> list[str]:
+    """The values shown in the statement tables, footnote marks removed, sorted."""
+    bare = re.sub(r'<sup class="fn">.*?</sup>', "", html)
+    return sorted(re.findall(r"<li>(.*?)</li>", bare))
+
+
+def _footnotes(html: str) -> list[str]:
+    """The evidence footnotes, their numbers removed, sorted."""
+    notes = re.findall(r'<li id="evidence-\d+" value="\d+">(.*?)</li>', html, re.DOTALL)
+    return sorted(" ".join(note.split()) for note in notes)
+
+
+def _graph(text: str, fmt: str) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=text, format=fmt)
+
+
+# --- the connection to the engine ----------------------------------------
+
+
+class _Endpoint(http.server.BaseHTTPRequestHandler):
+    """A SPARQL endpoint that answers true, and counts the connections made to it."""
+
+    protocol_version = "HTTP/1.1"
+    connections = 0
+    drop_after_answer = False
+    body = b'{"head":{},"boolean":true}'
+    content_type = "application/sparql-results+json"
+
+    def setup(self):
+        super().setup()
+        type(self).connections += 1
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        body = self.body
+        self.send_response(200)
+        self.send_header("Content-Type", self.content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        # Closing without "Connection: close" is what an engine's idle timeout looks like to a client.
+        self.close_connection = self.drop_after_answer
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def _endpoint(**behaviour):
+    """A fake endpoint on 127.0.0.1 with ``behaviour`` (class attributes of :class:`_Endpoint`)."""
+    handler = type("Handler", (_Endpoint,), {"connections": 0, **behaviour})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield handler, f"http://127.0.0.1:{server.server_address[1]}/query"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("drops", [False, True])
+def test_a_connection_is_kept_open_and_reopened_when_the_engine_closed_it(drops):
+    with _endpoint(drop_after_answer=drops) as (handler, url):
+        engine = backend.Engine(url, {})
+        answers = [engine.fetch("ASK {}", "application/sparql-results+json", 5) for _ in range(3)]
+        assert all(body == b'{"head":{},"boolean":true}' for _, body in answers)
+        assert handler.connections == (3 if drops else 1)
+
+
+def test_an_answer_the_pages_cannot_read_is_the_engines_failure():
+    with _endpoint(body=b"<html>maintenance</html>", content_type="text/html") as (_, url):
+        store = RemoteStore(backend.Engine(url, {}), 5)
+        with pytest.raises(problems.Unavailable, match="text/html"):
+            list(store.quads_for_pattern(NamedNode("http://e/a"), None, None, None))
+
+
+def test_an_engine_url_that_is_not_http_is_a_clear_engine_error():
+    with pytest.raises(backend.EngineError, match="not an http"):
+        backend.Engine("file:///etc/passwd", {}).fetch("ASK {}", "*/*", 1)

@@ -1,0 +1,1 @@
+"""Tests of server.http: the RSGI bridge and the response cache."""

@@ -1,0 +1,141 @@
+"""The query page at /sparql, in Debian's headless Chromium against a live server: pick an example,
+run it, see its rows; errors with their position; shareable links; escaping; the truncation notice."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import requests
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from server.sparql import examples
+from tests.browser import chromium
+from tests.live import running_server
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+
+CANONICAL = "https://w3id.org/dialogue55/"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium(console_log=True) as driver:
+        yield driver
+
+
+def wait(driver, condition, seconds=30):
+    return WebDriverWait(driver, seconds, poll_frequency=0.05).until(lambda d: condition(d))
+
+
+def result_rows(driver):
+    return driver.find_elements(By.CSS_SELECTOR, "#results tbody tr")
+
+
+def run_text(driver, query: str) -> None:
+    """Replace the editor's text with ``query`` and run it with Ctrl+Enter."""
+    editor = driver.find_element(By.ID, "query")
+    driver.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))",
+                          editor, query)
+    editor.send_keys(Keys.CONTROL, Keys.ENTER)
+
+
+def severe_console_messages(driver) -> list[str]:
+    """Script errors and CSP violations (the site's favicon is not this page's concern)."""
+    return [entry["message"] for entry in driver.get_log("browser")
+            if entry["level"] == "SEVERE" and "/favicon.ico" not in entry["message"]]
+
+
+def test_pick_an_example_run_it_and_see_its_rows(browser, live_server):
+    example = examples.load(namespace=CANONICAL, published=live_server.url)[0]
+    expected = requests.post(live_server.url + "sparql", data={"query": example.query},
+                             headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+    browser.get(live_server.url + "sparql?lang=en")
+    Select(browser.find_element(By.ID, "examples")).select_by_value(example.name)
+    assert browser.find_element(By.ID, "query").get_property("value") == example.query
+    browser.find_element(By.ID, "run").click()
+    wait(browser, lambda d: len(result_rows(d)) == len(expected["results"]["bindings"]) > 0)
+
+    headings = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#results thead th")]
+    assert headings == expected["head"]["vars"]
+    shown = {cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#results td")}
+    for binding in expected["results"]["bindings"]:
+        for term in binding.values():
+            if term["type"] == "literal":
+                assert term["value"] in " ".join(shown)
+    status = browser.find_element(By.ID, "status").text
+    assert status.startswith(f"{len(expected['results']['bindings'])} rows in ") and status.endswith(" ms")
+    assert severe_console_messages(browser) == []
+
+
+def test_iris_link_to_our_pages_with_labels_and_to_wikidata(browser, live_server):
+    browser.get(live_server.url + "sparql?lang=en")
+    run_text(browser, "SELECT ?state ?item WHERE { BIND(d55:morocco AS ?state) ?state owl:sameAs ?item }")
+    wait(browser, lambda d: len(result_rows(d)) == 1)
+    ours = browser.find_element(By.CSS_SELECTOR, "#results td:first-child a")
+    assert ours.get_attribute("href") == live_server.url + "id/morocco"
+    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#results td:first-child a").text == "Morocco")
+    wikidata = browser.find_element(By.CSS_SELECTOR, "#results a.wikidata")
+    assert wikidata.get_attribute("href").startswith("https://www.wikidata.org/wiki/Q")
+
+
+def test_a_wrong_query_shows_the_error_with_its_position(browser, live_server):
+    browser.get(live_server.url + "sparql?lang=en")
+    run_text(browser, "SELECT * WHERE {\n  ?s ?p\n}")
+    error = wait(browser, lambda d: d.find_element(By.ID, "error") if d.find_element(By.ID, "error").is_displayed() else None)
+    assert "Error at line 3" in error.text and "syntax error" in error.text
+    assert browser.find_element(By.ID, "status").text.startswith("400")
+    assert result_rows(browser) == []
+
+
+def test_the_shareable_link_reruns_the_query(browser, live_server):
+    query = "SELECT ?s WHERE { ?s a d55o:State } ORDER BY ?s LIMIT 4"
+    browser.get(live_server.url + "sparql")
+    run_text(browser, query)
+    wait(browser, lambda d: len(result_rows(d)) == 4)
+    link = browser.find_element(By.ID, "share").get_attribute("href")
+    assert parse_qs(urlparse(link).query)["query"] == [query]
+    browser.get(link)
+    wait(browser, lambda d: len(result_rows(d)) == 4)
+    assert browser.find_element(By.ID, "query").get_property("value") == query
+
+
+def test_downloads_are_offered_in_every_format(browser, live_server):
+    browser.get(live_server.url + "sparql")
+    run_text(browser, "ASK { ?s ?p ?o }")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#results .boolean"))
+    links = browser.find_elements(By.CSS_SELECTOR, "#downloads a")
+    assert [a.text for a in links] == ["json", "xml", "csv", "tsv"]
+    for a in links:
+        response = requests.get(a.get_attribute("href"), timeout=30)
+        assert response.status_code == 200 and a.text in {"json", "xml", "csv", "tsv"}
+
+
+def test_construct_results_are_shown_as_triples(browser, live_server):
+    browser.get(live_server.url + "sparql")
+    run_text(browser, "CONSTRUCT WHERE { d55:morocco a ?type }")
+    wait(browser, lambda d: len(result_rows(d)) >= 1)
+    headings = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#results thead th")]
+    assert headings == ["subject", "predicate", "object"]
+    assert "ttl" in [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#downloads a")]
+
+
+def test_everything_shown_back_is_escaped(browser, live_server):
+    browser.get(live_server.url + "sparql")
+    payload = '<img src=x id=injected onerror="document.title=1"><b>bold</b>'
+    run_text(browser, f"SELECT ?x WHERE {{ BIND('{payload}' AS ?x) }}")
+    wait(browser, lambda d: len(result_rows(d)) == 1)
+    assert browser.find_element(By.CSS_SELECTOR, "#results td").text == payload
+    assert browser.find_elements(By.ID, "injected") == []
+    assert browser.find_elements(By.CSS_SELECTOR, "#results b") == []
+
+
+def test_a_cut_result_shows_a_visible_notice(browser):
+    with running_server(env={"DIALOGUE55_MAX_RESULT_ROWS": "3"}) as server:
+        browser.get(server.url + "sparql?lang=fr")
+        run_text(browser, "SELECT ?s WHERE { ?s a d55o:State }")
+        wait(browser, lambda d: len(result_rows(d)) == 3)
+        notice = browser.find_element(By.ID, "truncated")
+        assert notice.is_displayed() and "tronqué" in notice.text and "3" in notice.text

@@ -31,7 +31,7 @@ from pyoxigraph import NamedNode, QuerySolutions, Variable
 
 from .dataset import sources
 from .dataset.iris import IriSpace
-from .engine import backend, screening
+from .engine import backend, label_service, screening
 from .engine.answer_cache import AnswerCache, answer_key
 from .engine.evaluation import Answer, Job
 from .engine.remote_store import RemoteStore
@@ -103,11 +103,12 @@ class Graph:
         key = answer_key(self.version, job)
         if (cached := self.answers.get(key)) is not None:
             return cached
-        names_dataset = self.screen(job.query)
+        query = self.prepare(job.query)
+        names_dataset = self.screen(query)
         limit = self.settings["query_timeout"]
         timeout = limit if timeout is None else max(0.001, min(timeout, limit))
-        job = Job(**{**job.__dict__, "prefixes": self.space.prefixes, "max_rows": self.settings["max_result_rows"],
-                     "names_dataset": names_dataset})
+        job = Job(**{**job.__dict__, "query": query, "prefixes": self.space.prefixes,
+                     "max_rows": self.settings["max_result_rows"], "names_dataset": names_dataset})
         answer = self._remote(job, timeout) if self.engine else self._evaluate(job, timeout, disconnected)
         self.answers.put(key, answer)
         return answer
@@ -140,6 +141,16 @@ class Graph:
             if error.status is not None:
                 raise problems.BadRequest(f"the query could not be evaluated: {error}") from None
             raise problems.Unavailable(str(error), {"Retry-After": "5"}) from None
+
+    def prepare(self, query: str) -> str:
+        """The query as it will run: within the length limit, its label service clauses rewritten
+        into standard SPARQL (:mod:`server.engine.label_service`), so no engine ever sees them."""
+        if len(query.encode("utf-8", "surrogatepass")) > self.settings["max_query_length"]:
+            raise problems.TooLarge(f"the query is longer than {self.settings['max_query_length']} bytes")
+        try:
+            return label_service.rewrite(query, self.space.prefixes)
+        except label_service.LabelServiceError as error:
+            raise problems.BadRequest(f"SERVICE wikibase:label: {error}") from None
 
     def screen(self, query: str) -> bool:
         """Refuse, before any evaluation, what this endpoint never runs; say whether the query names its dataset."""

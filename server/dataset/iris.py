@@ -41,6 +41,13 @@ COMMON_PREFIXES = {
     "vann": "http://purl.org/vocab/vann/",
     "wd": WIKIDATA_ENTITY,
     "wdt": "http://www.wikidata.org/prop/direct/",
+    # The rest of the Wikidata Query Service's built-in prefixes, so queries copied from it run as they are.
+    "p": "http://www.wikidata.org/prop/",
+    "ps": "http://www.wikidata.org/prop/statement/",
+    "pq": "http://www.wikidata.org/prop/qualifier/",
+    "pr": "http://www.wikidata.org/prop/reference/",
+    "wikibase": "http://wikiba.se/ontology#",
+    "bd": "http://www.bigdata.com/rdf#",
 }
 
 

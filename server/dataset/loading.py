@@ -11,7 +11,9 @@ folders (see :mod:`server.dataset.sources`): a file of triples goes into
 The default graph holds the union of the named graphs (see
 :mod:`server.dataset.sources`): a file of triples is simply loaded a second time into
 it; for TriG and N-Quads the union is written by the engine to a temporary file
-and bulk-loaded. The store is compacted last (``optimize``).
+and bulk-loaded. The Wikidata view (:mod:`server.dataset.wikidata_view`) is derived from the
+loaded graphs and added to its own graph and to the default graph. The store
+is compacted last (``optimize``).
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ import threading
 import time
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, NamedNode, QueryResultsFormat, RdfFormat, Store
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryResultsFormat, RdfFormat, Store
 from tqdm import tqdm
 
-from . import sources
+from . import sources, wikidata_view
 
 SAMPLE_BYTES = 1 << 16
 BAR = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}, {rate_fmt}] {postfix}"
@@ -147,6 +149,10 @@ def bulk_load(files: list[Path], store_path: Path, namespace: str, progress: boo
         for path in files:
             _load_file(store, path, namespace, bar, per_statement[path])
         bar.set_postfix_str("default graph: union of the named graphs")
+        bar.set_postfix_str("the Wikidata view")
+        view = wikidata_view.derive(store, namespace)
+        store.extend(view)
+        store.extend([Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in view])
         quads = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         count = int(next(iter(quads))["n"].value)
         if any(sources.rdf_format(path).supports_datasets for path in files):

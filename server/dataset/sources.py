@@ -11,7 +11,12 @@ Graph naming, so every triple lands in a named graph:
 - a TriG or N-Quads file keeps its own named graphs; its default-graph triples
   go into ``{namespace}graph/{file stem}``.
 
-``shapes.ttl`` is SHACL for validation, not data, and is never published.
+``shapes.ttl`` is SHACL for validation, not data, and is never published; a
+``releases/`` folder holds prior versions of the ontology, served at their
+version IRIs (``/ontology/1.0.0``) and never loaded.
+
+The Wikidata view (:mod:`.wikidata_view`) is derived from the loaded graphs
+into a named graph of its own, ``{namespace}graph/wikidata-view``.
 
 The store's default graph holds the union of all named graphs, materialised
 once at load time. A store is a set of quads, so this union is a set of
@@ -29,7 +34,10 @@ from typing import Iterable, Iterator
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
 
+from . import wikidata_view
+
 SHAPES_FILENAME = "shapes.ttl"
+RELEASES = "releases"  # prior versions of the ontology: served at their version IRI, never loaded
 
 
 class DatasetError(Exception):
@@ -83,6 +91,7 @@ def rdf_files(source: Source) -> list[Path]:
         files += sorted(
             p for p in folder.rglob("*")
             if p.is_file() and p.name != SHAPES_FILENAME and rdf_format(p) is not None
+            and RELEASES not in p.relative_to(folder).parts
         )
     return files
 
@@ -119,6 +128,7 @@ def load(source: Source) -> Store:
     store = Store()
     for path in rdf_files(source):
         store.extend(list(quads_of(path, source)))
+    wikidata_view.add_view(store, source.published_namespace)
     materialise_union(store)
     return store
 

@@ -10,10 +10,12 @@ The checks, in the order :func:`validate` runs them:
 * :func:`check_wikidata_ids` -- every Wikidata id in the files is in the verified reference list;
 * :func:`check_owl_lite` -- the union of ontology and data stays inside OWL Lite (OWL 1);
 * :func:`check_shacl` -- the data conforms to ``ontology/shapes.ttl``;
-* :func:`check_consistency` -- the OWL RL closure holds no contradiction.
+* :func:`check_consistency` -- the OWL RL closure holds no contradiction;
+* :func:`~server.dataset.merge_check.check_merge` -- merged with ordinary Wikidata statements, the
+  alignments entail no new type of ours and no new ``owl:sameAs``.
 
 :func:`entailed` gives the OWL RL closure itself, so that questions asked in Wikidata's terms
-(``wdt:P463`` ...) can be answered from our ``owl:equivalentProperty`` and ``owl:sameAs`` links.
+(``wdt:P463`` ...) can be answered from our ``rdfs:subPropertyOf`` and ``owl:sameAs`` links.
 """
 
 from __future__ import annotations
@@ -30,8 +32,12 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
+from ..settings import NAMESPACE
+from . import merge_check
+
 GRAPH_BASE = "https://w3id.org/dialogue55/graph/"
 SHAPES_FILE = "shapes.ttl"
+RELEASES = "releases"  # prior versions of the ontology: served at their version IRI, never loaded
 WD_ENTITY = "http://www.wikidata.org/entity/"
 WD_DIRECT = "http://www.wikidata.org/prop/direct/"
 
@@ -67,7 +73,8 @@ def rdf_files(directory: Path | str) -> list[Path]:
     root = Path(directory)
     if not root.is_dir():
         return []
-    return sorted(p for p in root.rglob("*") if p.suffix in RDFLIB_FORMATS and p.name != SHAPES_FILE)
+    return sorted(p for p in root.rglob("*") if p.suffix in RDFLIB_FORMATS and p.name != SHAPES_FILE
+                  and RELEASES not in p.relative_to(root).parts)
 
 
 def load_dataset(paths: Iterable[Path | str]) -> Dataset:
@@ -371,7 +378,7 @@ ERROR_NS = "http://www.daml.org/2002/03/agents/agent-ont#"  # where owlrl writes
 def entailed(graph: Graph) -> Graph:
     """A copy of ``graph`` expanded with its OWL RL closure (owlrl); ``graph`` is left unchanged.
 
-    Use it to answer questions in Wikidata's terms: ``d55o:memberOf owl:equivalentProperty wdt:P463``
+    Use it to answer questions in Wikidata's terms: ``d55o:memberOf rdfs:subPropertyOf wdt:P463``
     and ``d55:morocco owl:sameAs wd:Q1028`` entail ``wd:Q1028 wdt:P463 d55:dialogue-5-5``.
     """
     closure = Graph()
@@ -432,6 +439,7 @@ def validate(ontology_dir: Path | str, data_dirs: Iterable[Path | str]) -> list[
     if shapes.is_file():
         problems += check_shacl(union, Graph().parse(shapes, format="turtle"), source=str(shapes))
     problems += check_consistency(union)
+    problems += [Problem("wikidata-merge", None, m) for m in merge_check.check_merge(union, entailed, NAMESPACE)]
     return problems
 
 

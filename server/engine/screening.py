@@ -54,9 +54,19 @@ def tokens(query: str) -> Iterator[tuple[str, str]]:
     >>> [t for t in tokens('SELECT ?x # comment\\n{ ?x <a:b> "}" }')]
     [('word', 'SELECT'), ('var', '?x'), ('open', '{'), ('var', '?x'), ('iri', '<a:b>'), ('string', '"}"'), ('close', '}')]
     """
+    for kind, text, _, _ in token_spans(query):
+        yield kind, text
+
+
+def token_spans(query: str) -> Iterator[tuple[str, str, int, int]]:
+    """The (kind, text, start, end) tokens of a query, comments dropped: for rewriting it in place.
+
+    >>> list(token_spans("ASK { }"))
+    [('word', 'ASK', 0, 3), ('open', '{', 4, 5), ('close', '}', 6, 7)]
+    """
     for match in _TOKEN.finditer(query):
         if match.lastgroup != "comment":
-            yield match.lastgroup, match.group()
+            yield match.lastgroup, match.group(), match.start(), match.end()
 
 
 def screen(query: str, allowlist: tuple[str, ...], max_nesting: int,

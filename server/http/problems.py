@@ -35,6 +35,10 @@ class NotAcceptable(Problem):
     status, title = 406, "Not Acceptable"
 
 
+class Gone(Problem):
+    status, title = 410, "Gone"
+
+
 class TooLarge(Problem):
     status, title = 413, "Content Too Large"
 

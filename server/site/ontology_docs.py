@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from flask import Blueprint
 from pyoxigraph import Literal, NamedNode, RdfFormat, serialize
 
+from ..dataset.sources import RELEASES
 from ..graph import current as graph
-from ..http import caching, problems, representations
+from ..http import caching, negotiation, problems, representations
 from ..http.negotiation import HTML
 from . import reader, resources
 from .descriptions import Statement, select
@@ -83,10 +84,26 @@ def version(version: str):
         iri = NamedNode(graph().space.ontology + "/" + version)
     except ValueError:  # a path segment no IRI can hold (space, <, >, NUL...) names no version
         raise problems.NotFound(f"there is no version {version[:40]!r} of the ontology") from None
-    owl_version = NamedNode(OWL + "versionIRI")
-    if not any(True for _ in graph().store.quads_for_pattern(None, owl_version, iri, None)):
-        raise problems.NotFound(f"there is no version {version[:40]!r} of the ontology")
-    return resources.see_other("/ontology", resources.rdf_alternates("/ontology"))
+    if _states(OWL + "versionIRI", iri):
+        return resources.see_other("/ontology", resources.rdf_alternates("/ontology"))
+    if _states(OWL + "priorVersion", iri):
+        return _prior_release(version)
+    raise problems.NotFound(f"there is no version {version[:40]!r} of the ontology")
+
+
+def _states(predicate: str, iri: NamedNode) -> bool:
+    return any(True for _ in graph().store.quads_for_pattern(None, NamedNode(predicate), iri, None))
+
+
+def _prior_release(version: str):
+    """A prior version, as it was published (Turtle), from the ontology folder's ``releases/``."""
+    folder = graph().source.ontology
+    path = folder / RELEASES / f"{version}.ttl" if folder is not None else None
+    if path is None or not path.is_file():
+        raise problems.Gone(f"version {version} of the ontology is superseded by the current one, at /ontology; "
+                            "its text is not kept on this server")
+    fmt = negotiation.BY_NAME["ttl"]
+    return representations.bytes_response(path.read_bytes(), fmt)
 
 
 def document(fmt):

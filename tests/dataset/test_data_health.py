@@ -111,6 +111,65 @@ RULES = {
           FILTER(!STRSTARTS(STR(?item), "http://www.wikidata.org/entity/Q")
                  || NOT EXISTS { ?s a ?kind VALUES ?kind { d55o:State d55o:City d55o:Organization } })
         }""",
+    "a sentence that restates another holds every statement of the other": """
+        SELECT ?restating ?restated ?s ?p ?o WHERE {
+          ?restating a d55o:SentenceGraph ; prov:value ?long .
+          ?restated a d55o:SentenceGraph ; prov:value ?short .
+          FILTER(?restating != ?restated && CONTAINS(STR(?long), STR(?short)))
+          GRAPH ?restated { ?s ?p ?o }
+          FILTER NOT EXISTS { GRAPH ?restating { ?s ?p ?o } }
+        }""",
+    "a sentence graph speaks only of what its sentence names or refers back to": """
+        SELECT DISTINCT ?g ?entity WHERE {
+          ?g a d55o:SentenceGraph ; prov:value ?quote .
+          GRAPH ?g { { ?entity ?p ?o } UNION { ?s ?p ?entity } }
+          FILTER(isIRI(?entity) && STRSTARTS(STR(?entity), "https://w3id.org/dialogue55/id/"))
+          FILTER NOT EXISTS { ?g d55o:refersTo ?entity }
+          FILTER NOT EXISTS {
+            ?entity rdfs:label|skos:prefLabel|skos:altLabel|d55o:shortName ?name
+            FILTER(LANG(?name) = "fr" && CONTAINS(LCASE(STR(?quote)), LCASE(STR(?name))))
+          }
+        }""",
+    "a graph that joins facts of several sentences is a described derived graph": """
+        SELECT ?g WHERE {
+          GRAPH ?g { ?s ?p ?o }
+          FILTER NOT EXISTS { ?g a d55o:SentenceGraph }
+          ?g prov:wasDerivedFrom ?first , ?second .
+          ?first a d55o:SentenceGraph . ?second a d55o:SentenceGraph .
+          FILTER(?first != ?second)
+          FILTER NOT EXISTS { ?g a d55o:DerivedGraph ; dcterms:description ?rule }
+        }""",
+    "no sentence graph holds a statement that needs another sentence's list": """
+        SELECT ?g ?member WHERE {
+          ?g a d55o:SentenceGraph .
+          GRAPH ?g { ?group d55o:groupMember ?member }
+        }""",
+    "a characterization is the article's own French words": """
+        SELECT ?s ?words WHERE {
+          ?s d55o:characterization ?words .
+          FILTER(LANG(?words) != "fr"
+                 || NOT EXISTS { ?g a d55o:SentenceGraph ; prov:value ?quote FILTER(CONTAINS(STR(?quote), STR(?words))) })
+        }""",
+    "no SKOS mapping makes a place a concept": """
+        SELECT ?place ?match WHERE {
+          ?place a ?kind VALUES ?kind { d55o:Region d55o:City d55o:State }
+          ?place skos:closeMatch|skos:exactMatch|skos:relatedMatch|skos:broadMatch|skos:narrowMatch ?match .
+        }""",
+    "every term of ours, theme and group has a label in French, English and Arabic": f"""
+        SELECT ?term ?lang WHERE {{
+          {{ GRAPH {ONTOLOGY_GRAPH} {{ ?term a ?kind }}
+             FILTER(STRSTARTS(STR(?term), "https://w3id.org/dialogue55/ontology#")) }}
+          UNION {{ ?term a d55o:Theme }} UNION {{ ?term a d55o:Group }}
+          VALUES ?lang {{ "fr" "en" "ar" }}
+          FILTER NOT EXISTS {{ ?term rdfs:label ?l FILTER(LANG(?l) = ?lang) }}
+        }}""",
+    "every term of ours has a comment in French, English and Arabic": f"""
+        SELECT ?term ?lang WHERE {{
+          GRAPH {ONTOLOGY_GRAPH} {{ ?term a ?kind }}
+          FILTER(STRSTARTS(STR(?term), "https://w3id.org/dialogue55/ontology#"))
+          VALUES ?lang {{ "fr" "en" "ar" }}
+          FILTER NOT EXISTS {{ ?term rdfs:comment ?c FILTER(LANG(?c) = ?lang) }}
+        }}""",
     "no Wikidata IRI appears in the ontology as a class": """
         SELECT ?c WHERE {
           { ?c a owl:Class } UNION { ?x rdfs:subClassOf|owl:equivalentClass ?c }

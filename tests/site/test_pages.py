@@ -62,9 +62,13 @@ def test_the_language_comes_from_lang_then_accept_language(live_server, query, h
 @pytest.mark.live
 def test_labels_fall_back_along_the_fixed_chain(live_server):
     # A theme has no Arabic label: English comes next, and is marked as English.
+    # Every resource of ours has an Arabic label; the article's language (a Library of Congress IRI) has
+    # none: English comes next, and is marked as English.
     tree = parse_html(live_server.get("page/shared-responsibility?lang=ar").text)
-    h1 = tree.find(".//h1")
-    assert text_of(h1) == "shared responsibility" and h1.get("lang") == "en"
+    assert text_of(tree.find(".//h1")) == "المسؤولية المشتركة" and tree.find(".//h1").get("lang") in (None, "ar")
+    tree = parse_html(live_server.get("page/article?lang=ar").text)
+    language = tree.find(".//a[@href='http://id.loc.gov/vocabulary/iso639-1/fr']")
+    assert text_of(language) == "French" and language.get("lang") == "en"
     # The UI itself is in Arabic.
     assert tree.find(".//main//h2").text.strip().startswith("البيانات")
 
@@ -120,13 +124,12 @@ def test_embedded_json_ld_is_schema_org_naming_wikidata(live_server):
                             .find(".//script").text)
     assert conference["@type"] == "Event" and conference["startDate"] == "2020-03-01"
     assert conference["location"]["sameAs"] == ["http://www.wikidata.org/entity/Q101625"]
-    attendees = {a["@id"].rsplit("/", 1)[-1] for a in conference["attendee"]}
-    assert {"iom", "eu", "foreign-minister-of-malta"} <= attendees
+    # The article announces participants (« connaîtra la participation »); it attests no attendee.
+    assert "attendee" not in conference
 
 
 @pytest.mark.live
-@pytest.mark.parametrize("slug, caption, spokes", [("dialogue-5-5", "Members", 10),
-                                                   ("8th-ministerial-conference", "Participants", 17)])
+@pytest.mark.parametrize("slug, caption, spokes", [("dialogue-5-5", "Members", 10)])
 def test_hub_pages_draw_a_diagram(live_server, slug, caption, spokes):
     tree = parse_html(live_server.get(f"page/{slug}?lang=en").text)
     figure = tree.find(".//figure[@class='diagram']")
@@ -198,14 +201,15 @@ def hub_client(tmp_path_factory):
 
 
 def test_large_incoming_sets_are_paged_with_their_count(hub_client):
+    # 250 memberships, each also in the derived Wikidata view: wdt:P463 and its statement node's ps:P463.
     tree = parse_html(hub_client.get("/page/big-forum?lang=en").get_data(as_text=True))
     incoming = tree.find(".//section[@class='incoming']")
-    assert "(250 in all)" in text_of(incoming.find("h2"))
+    assert "(750 in all)" in text_of(incoming.find("h2"))
     assert len(incoming.findall(".//td//li")) == 100
     assert incoming.find(".//a[@rel='next']").get("href") == "/page/big-forum?lang=en&in=2"
-    last = parse_html(hub_client.get("/page/big-forum?lang=en&in=3").get_data(as_text=True))
+    last = parse_html(hub_client.get("/page/big-forum?lang=en&in=8").get_data(as_text=True))
     assert len(last.find(".//section[@class='incoming']").findall(".//td//li")) == 50
-    assert hub_client.get("/page/big-forum?in=4").status_code == 404
+    assert hub_client.get("/page/big-forum?in=9").status_code == 404
     figure = tree.find(".//figure[@class='diagram']")
     assert len(figure.findall(".//{http://www.w3.org/2000/svg}a")) == 24 and "76 more" in text_of(figure.find("figcaption"))
 

@@ -96,7 +96,7 @@ def test_robots_txt_points_to_the_sitemap(live_server):
 
 
 PUBLISHED = ["", "id/morocco", "page/morocco", "page/morocco?lang=ar", "data/morocco.ttl", "data/morocco",
-             "graph/sentence-01", "graph/sentence-01.nq", "ontology", "ontology.ttl", "ontology/1.0.0",
+             "graph/sentence-01", "graph/sentence-01.nq", "ontology", "ontology.ttl", "ontology/1.0.0", "ontology/2.0.0",
              "wikidata/Q1028", "search?q=maroc", ".well-known/void", "dump.trig", "dump.nq", "sitemap.xml",
              "robots.txt"]
 

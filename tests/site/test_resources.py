@@ -7,7 +7,7 @@ its own address, with real clients (requests, rdflib's parsers).
 from __future__ import annotations
 
 import pytest
-from rdflib import Dataset, Graph, URIRef
+from rdflib import OWL, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 pytestmark = pytest.mark.live
@@ -174,8 +174,21 @@ def test_the_ontology_is_served_for_people_and_machines(live_server, accept, kin
 
 
 def test_the_ontology_version_iri_leads_to_the_ontology(live_server):
-    response = live_server.get("ontology/1.0.0", headers={"Accept": "text/turtle"})
+    response = live_server.get("ontology/2.0.0", headers={"Accept": "text/turtle"})
     assert response.status_code == 303 and response.headers["Location"] == "/ontology"
+
+
+def test_the_prior_version_stays_retrievable_as_published(live_server):
+    """Version 1.0.0 aligned with owl:equivalentProperty; its version IRI still answers its own text."""
+    response = live_server.get("ontology/1.0.0")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/turtle")
+    graph = parse(response.content, "ttl")
+    ontology = URIRef("https://w3id.org/dialogue55/ontology")
+    assert (ontology, OWL.versionInfo, Literal("1.0.0")) in graph
+    assert (None, OWL.equivalentProperty, None) in graph
+    current = live_server.get("ontology.ttl")
+    assert "owl:equivalentProperty wdt:" not in current.text and "2.0.0" in current.text
+    assert live_server.get("ontology/0.9.0").status_code == 404
 
 
 def test_head_works_and_has_no_body(live_server):

@@ -23,13 +23,14 @@ Its methods raise the domain errors of :mod:`server.http.problems`.
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from pathlib import Path
 from typing import Callable
 
-from pyoxigraph import NamedNode, QuerySolutions, Variable
+from pyoxigraph import NamedNode, QuerySolutions, Triple, Variable
 
-from .dataset import sources
+from .dataset import sources, wikidata_view
 from .dataset.iris import IriSpace
 from .engine import backend, label_service, screening
 from .engine.answer_cache import AnswerCache, answer_key
@@ -40,6 +41,9 @@ from .http import problems
 from .http.lru import MIB
 
 QUERIES = Path(__file__).parent / "queries"
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+WAS_DERIVED_FROM = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+DESCRIPTION = NamedNode("http://purl.org/dc/terms/description")
 _MAX_COUNTS = 100_000  # counts kept; past that they are forgotten and recomputed
 
 
@@ -76,6 +80,20 @@ class Graph:
         self.version = backend.version(settings["backend"]) if self.engine else sources.version(self.source)
         self.answers = AnswerCache(int(settings["answer_cache"] * MIB))
         self._counts: dict[tuple, int] = {}
+        if self.engine:
+            self._check_wikidata_view()
+
+    def _check_wikidata_view(self) -> None:
+        """Say in one line if the engine lacks the Wikidata view: questions in Wikidata's terms would find nothing."""
+        view = NamedNode(self.space.namespace + wikidata_view.VIEW_GRAPH)
+        try:
+            present = self.store.contains_named_graph(view)
+        except problems.Problem:
+            return  # an unreachable engine is reported by the first request, with its own message
+        if not present:
+            logging.getLogger("dialogue55").warning(
+                "dialogue55: the engine holds no %s graph: questions in Wikidata's terms will find nothing; "
+                "load the engine from `dialogue55 export`, which includes it", view.value)
 
     @property
     def pool(self) -> WorkerPool:
@@ -177,6 +195,16 @@ class Graph:
         if self.engine and (QUERIES / "multiset" / f"{name}.rq").exists():
             return fixed_query(f"multiset/{name}")
         return fixed_query(name)
+
+    def derived_graphs(self) -> list[Triple]:
+        """What each derived graph is and where it comes from, in PROV, for VoID and the service description."""
+        derived = NamedNode(self.space.namespace + "ontology#DerivedGraph")
+        triples = []
+        for row in self.select("derived_graphs", derived=derived):
+            triples += [Triple(row["g"], RDF_TYPE, derived), Triple(row["g"], WAS_DERIVED_FROM, row["source"])]
+            if "description" in row:
+                triples.append(Triple(row["g"], DESCRIPTION, row["description"]))
+        return list(dict.fromkeys(triples))
 
     def select(self, name: str, **values) -> list[dict]:
         """Rows of the fixed SELECT ``name``, with ``values`` substituted (IRIs as str).

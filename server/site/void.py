@@ -119,6 +119,7 @@ def description(graph: Graph, root: str) -> list[Triple]:
     for iri, count in stats.graphs.items():
         add(ds, VOID + "subset", NamedNode(iri))
         add(NamedNode(iri), VOID + "triples", _integer(count))
+    out += graph.derived_graphs()
     out.append(Triple(linkset, RDF_TYPE, NamedNode(VOID + "Linkset")))
     add(linkset, VOID + "linkPredicate", NamedNode(COMMON_PREFIXES["owl"] + "sameAs"))
     add(linkset, VOID + "subjectsTarget", ds)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FOLDER = Path(__file__).parent.parent / "queries" / "examples"
+# The same questions and more, written as a Wikidata Query Service user writes them.
+WIKIDATA_FOLDER = Path(__file__).parent.parent / "queries" / "wikidata-terms"
 
 _TITLE = re.compile(r"^#\s*title@([A-Za-z-]+)\s*:\s*(.*?)\s*$")
 

@@ -38,6 +38,7 @@ class QueryPage:
     query: str
     autorun: bool
     examples: tuple[ExampleView, ...]
+    wikidata_examples: tuple[ExampleView, ...]
     namespace: str
     prefixes: tuple[tuple[str, str], ...]
     result_formats: tuple[str, ...]
@@ -54,8 +55,8 @@ def build(graph, request, query: str | None = None) -> QueryPage:
         lang=lang,
         query=query if query is not None else DEFAULT_QUERY,
         autorun=query is not None,
-        examples=tuple(ExampleView(e.name, e.title(lang), e.query)
-                       for e in examples.load(namespace=graph.settings["namespace"], published=graph.space.namespace)),
+        examples=_examples(graph, lang, examples.FOLDER),
+        wikidata_examples=_examples(graph, lang, examples.WIKIDATA_FOLDER),
         namespace=graph.space.namespace,
         prefixes=tuple(sorted(graph.space.prefixes.items())),
         result_formats=tuple(f.name for f in negotiation.RESULTS),
@@ -63,3 +64,8 @@ def build(graph, request, query: str | None = None) -> QueryPage:
         timeout=graph.settings["query_timeout"],
         max_rows=graph.settings["max_result_rows"],
     )
+
+
+def _examples(graph, lang: str, folder) -> tuple[ExampleView, ...]:
+    found = examples.load(folder, namespace=graph.settings["namespace"], published=graph.space.namespace)
+    return tuple(ExampleView(e.name, e.title(lang), e.query) for e in found)

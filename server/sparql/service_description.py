@@ -55,6 +55,7 @@ def describe(graph, endpoint: str) -> list[Triple]:
                 for f in negotiation.RESULTS + negotiation.GRAPHS + negotiation.DATASETS]
     triples += _limits(service, own, graph.settings)
     triples += _prefixes(service, graph.space.prefixes)
+    triples += graph.derived_graphs()
     triples += _dataset(service, graph)
     return triples
 

@@ -70,6 +70,17 @@ def test_pick_an_example_run_it_and_see_its_rows(browser, live_server):
     assert severe_console_messages(browser) == []
 
 
+def test_the_wikidata_examples_are_a_second_group_and_auto_language_is_the_page_s(browser, live_server):
+    browser.get(live_server.url + "sparql?lang=fr")
+    group = browser.find_elements(By.CSS_SELECTOR, "#examples optgroup")[1]
+    names = [option.get_attribute("value") for option in group.find_elements(By.TAG_NAME, "option")]
+    assert "wikidata-09-member-states-labelled" in names and len(names) == len(examples.load(examples.WIKIDATA_FOLDER))
+    run_text(browser, "SELECT ?state ?stateLabel WHERE { BIND(wd:Q262 AS ?state) "
+                      "SERVICE wikibase:label { bd:serviceParam wikibase:language '[AUTO_LANGUAGE]'. } }")
+    wait(browser, lambda d: len(result_rows(d)) == 1)
+    wait(browser, lambda d: "Algérie" in d.find_element(By.CSS_SELECTOR, "#results tbody").text)
+
+
 def test_iris_link_to_our_pages_with_labels_and_to_wikidata(browser, live_server):
     browser.get(live_server.url + "sparql?lang=en")
     run_text(browser, "SELECT ?state ?item WHERE { BIND(d55:morocco AS ?state) ?state owl:sameAs ?item }")

@@ -84,7 +84,8 @@
   // --- running ------------------------------------------------------------
 
   function run() {
-    var query = textarea.value;
+    // As the Wikidata Query Service's interface does: the label service's [AUTO_LANGUAGE] is the page's.
+    var query = textarea.value.split("[AUTO_LANGUAGE]").join(LANG);
     clear();
     statusLine.textContent = T.running;
     var started = performance.now();

@@ -35,7 +35,7 @@ def _assert_one_clear_line(done: subprocess.CompletedProcess, *expected: str) ->
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("dialogue55: ")
     assert "Traceback" not in done.stderr + done.stdout
-    assert "serving on" not in done.stdout
+    assert "dialogue55: serving" not in done.stdout
     for text in expected:
         assert text in lines[0], lines[0]
 

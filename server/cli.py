@@ -59,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--lang", default="en", help="language of the labels shown in the table (default en)")
     query.set_defaults(command=_query)
 
-    export = commands.add_parser("export", help="write the whole dataset (every graph, evidence included)")
+    export = commands.add_parser("export", help="write the whole dataset (every graph, evidence included), "
+                                 "in the canonical namespace unless --base-iri says otherwise")
     _setting_flags(export, SOURCE_SETTINGS)
     export.add_argument("--format", choices=list(EXPORT_FORMATS), default="trig")
     export.add_argument("--output", "-o", type=Path, default=None, help="file to write (default: standard output)")
@@ -155,14 +156,24 @@ def _export(args: argparse.Namespace) -> int:
     source = sources.Source.from_settings(_config(args))
     store = sources.load(source)
     fmt = getattr(RdfFormat, EXPORT_FORMATS[args.format])
-    quads = (sources.named_quads(store) if fmt.supports_datasets
-             else store.quads_for_pattern(None, None, None, DefaultGraph()))
+    quads = list(sources.named_quads(store) if fmt.supports_datasets
+                 else store.quads_for_pattern(None, None, None, DefaultGraph()))
     body = serialize(quads, format=fmt, prefixes=IriSpace(source.published_namespace).prefixes)
     if args.output:
         args.output.write_bytes(body)
     else:
         sys.stdout.buffer.write(body)
+    print(f"dialogue55: wrote {len(quads):,} {'quads' if fmt.supports_datasets else 'triples'} "
+          f"{_namespace_note(source)}", file=sys.stderr)
     return 0
+
+
+def _namespace_note(source: sources.Source) -> str:
+    """Which namespace the IRIs of an export are in, said on standard error (the data goes to standard output)."""
+    if source.published_namespace == source.namespace:
+        return f"with IRIs in the canonical namespace {source.namespace}"
+    return (f"with IRIs in {source.published_namespace} (the canonical {source.namespace}, "
+            "rewritten by --base-iri)")
 
 
 def _load(args: argparse.Namespace) -> int:

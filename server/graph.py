@@ -31,7 +31,7 @@ from pyoxigraph import NamedNode, QuerySolutions, Variable
 
 from .dataset import sources
 from .dataset.iris import IriSpace
-from .engine import backend, screening
+from .engine import backend, rewriting, screening
 from .engine.answer_cache import AnswerCache, answer_key
 from .engine.evaluation import Answer, Job
 from .engine.remote_store import RemoteStore
@@ -129,8 +129,10 @@ class Graph:
         names_dataset = self.screen(job.query)
         limit = self.settings["query_timeout"]
         timeout = limit if timeout is None else max(0.001, min(timeout, limit))
-        job = Job(**{**job.__dict__, "prefixes": self.space.prefixes, "max_rows": self.settings["max_result_rows"],
-                     "names_dataset": names_dataset})
+        job = Job(**{**job.__dict__, "query": self.published(job.query), "prefixes": self.space.prefixes,
+                     "default_graphs": self._published_all(job.default_graphs),
+                     "named_graphs": self._published_all(job.named_graphs),
+                     "max_rows": self.settings["max_result_rows"], "names_dataset": names_dataset})
         answer = self._remote(job, timeout) if self.engine else self._evaluate(job, timeout, disconnected)
         self.answers.put(key, answer)
         return answer
@@ -165,6 +167,18 @@ class Graph:
             if error.status is not None:
                 raise outcome(problems.BadRequest(f"the query could not be evaluated: {error}"), "invalid") from None
             raise outcome(problems.Unavailable(str(error), {"Retry-After": "5"}), "crashed") from None
+
+    def published(self, query: str) -> str:
+        """The query with IRIs of the canonical namespace rewritten as the store publishes them (see
+        :mod:`server.engine.rewriting`); unchanged without a base IRI."""
+        return rewriting.rewrite_iris(query, self.source.namespace, self.source.published_namespace)
+
+    def published_iri(self, iri: str) -> str:
+        """One IRI of the canonical namespace as the store publishes it (a graph named in a request)."""
+        return rewriting.rewrite_iri(iri, self.source.namespace, self.source.published_namespace)
+
+    def _published_all(self, iris: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return None if iris is None else tuple(self.published_iri(iri) for iri in iris)
 
     def screen(self, query: str) -> bool:
         """Refuse, before any evaluation, what this endpoint never runs; say whether the query names its dataset."""

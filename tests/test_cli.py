@@ -78,3 +78,12 @@ def test_validate_reports_file_and_line(tmp_path):
     result = run("validate", "--data", str(tmp_path))
     assert result.returncode == 1
     assert f"{tmp_path / 'bad.ttl'}:2" in result.stdout
+
+
+def test_export_says_which_namespace_it_writes(tmp_path):
+    canonical = run("export", "--format", "nt", "--output", str(tmp_path / "a.nt"))
+    assert "IRIs in the canonical namespace https://w3id.org/dialogue55/" in canonical.stderr
+    rebased = run("export", "--format", "nt", "--base-iri", "http://example.org/d55/", "--output", str(tmp_path / "b.nt"))
+    assert "IRIs in http://example.org/d55/ (the canonical https://w3id.org/dialogue55/" in rebased.stderr
+    assert "<http://example.org/d55/id/morocco>" in (tmp_path / "b.nt").read_text()
+    assert "https://w3id.org/dialogue55/id/" not in (tmp_path / "b.nt").read_text()

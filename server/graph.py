@@ -102,11 +102,10 @@ class Graph:
     def health(self) -> tuple[bool, dict]:
         """Whether the graph answers a query now (a worker, or the external engine), with what is served."""
         try:
-            answered = self.answer_probe()
-        except problems.Problem:
-            answered = False
-        return answered, {"version": self.version, "triples": self.count("triple_count"),
-                          "workers": self.workers_state()}
+            answered, triples = self.answer_probe(), self.count("triple_count")
+        except problems.Problem:  # no worker free or able to start, or the engine does not answer
+            answered, triples = False, None
+        return answered, {"version": self.version, "triples": triples, "workers": self.workers_state()}
 
     def answer_probe(self) -> bool:
         """Run ``ASK {}`` where user queries run, past the answer cache, within :data:`HEALTH_SECONDS`."""

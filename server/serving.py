@@ -22,6 +22,7 @@ from functools import partial
 from . import create_app
 from .dataset import sources
 from .engine import workers
+from .http import problems
 from .http.access_log import AccessLog
 from .http.lru import MIB
 from .http.response_cache import ResponseCache
@@ -87,8 +88,7 @@ def startup_line(graph, address: str) -> str:
               else "the folders " + ", ".join(str(p) for p in ([s["ontology"]] if s["ontology"] else []) + list(s["data"])))
     base = f", published as {s['base_iri']}" if s["base_iri"] and s["base_iri"] != s["namespace"] else ""
     log = {"-": "standard error", "off": "off"}.get(s["access_log"], s["access_log"])
-    return (f"dialogue55: serving {graph.count('triple_count'):,} triples in {len(graph.select('graph_count')):,} graphs "
-            f"from {source}; namespace {s['namespace']}{base}; on {address}\n"
+    return (f"dialogue55: serving {_size(graph)} from {source}; namespace {s['namespace']}{base}; on {address}\n"
             f"dialogue55: limits: {s['query_timeout']:g} s, {s['max_result_rows']:,} rows, "
             f"{s['max_query_length']:,} bytes, nesting {s['max_nesting']} per query; {s['workers']} query workers; "
             f"caches: answers {s['answer_cache']:g} MiB, responses {s['response_cache']:g} MiB; "
@@ -108,6 +108,14 @@ def application(config: dict) -> Application:
         print(f"dialogue55: {error}", file=sys.stderr, flush=True)
         raise SystemExit(1) from None
     return _Served(app, config)
+
+
+def _size(graph) -> str:
+    """``N triples in M graphs``, or why they cannot be counted (an external engine that does not answer yet)."""
+    try:
+        return f"{graph.count('triple_count'):,} triples in {len(graph.select('graph_count')):,} graphs"
+    except problems.Problem as problem:
+        return f"a graph that cannot be counted now ({problem.message})"
 
 
 def _cannot_listen(host: str, port: int) -> str | None:

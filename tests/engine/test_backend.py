@@ -94,6 +94,9 @@ def test_an_unreachable_engine_is_a_503_not_a_500():
     with running_server("--backend", f"http://127.0.0.1:{free_port()}/query", base_iri=False) as remote:
         response = remote.get("sparql", params={"query": "ASK {}"})
         assert response.status_code == 503 and "cannot be reached" in response.text
+        health = remote.get("healthz")
+        assert health.status_code == 503 and health.json()["status"] == "unavailable"
+        assert "cannot be counted now" in remote.output()
 
 
 def test_fixed_queries_bind_values_from_terms_never_from_strings(engine):

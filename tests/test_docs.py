@@ -24,10 +24,10 @@ def test_the_test_command_sets_up_every_tool_the_tests_use():
     assert path.is_file() and os.access(path, os.X_OK), f"{script} is not an executable file"
     text = path.read_text(encoding="utf-8")
     for program, package in [("chromium", "chromium"), ("chromedriver", "chromium-driver"), ("wrk", "wrk"),
-                             ("node", "nodejs"), ("npm", "npm")]:
+                             ("node", "nodejs"), ("npm", "npm"), ("apache2", "apache2"), ("nginx", "nginx")]:
         assert f"command -v {program} " in text and f"missing+=({package})" in text, program
     assert "npm ci --prefix js" in text
-    for package in ("chromium", "wrk", "nodejs", "npm ci"):
+    for package in ("chromium", "wrk", "nodejs", "npm ci", "apache2", "nginx"):
         assert package in README, f"the README does not say that the tests install {package}"
 
 

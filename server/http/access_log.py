@@ -10,7 +10,10 @@ Python, and a new field breaks no reader. Example::
      "query": "query=SELECT%20%3Fs…", "status": 200, "bytes": 512, "ms": 3.1,
      "cache": "stored", "route": "sparql.endpoint", "outcome": "ok"}
 
-The target is a file (appended to), ``-`` for standard error, or ``off``.
+``client`` is the address the connection came from; behind a reverse proxy the
+client's own is in ``forwarded_for``, the ``X-Forwarded-For`` header as received
+(logged, never trusted for anything else). The target is a file (appended to),
+``-`` for standard error, or ``off``.
 """
 
 from __future__ import annotations
@@ -60,8 +63,10 @@ def record(exchange: Exchange) -> dict:
     >>> record(e)
     {'time': '1970-01-01T00:00:00.000Z', 'client': '127.0.0.1', 'method': 'GET', 'path': '/id/x', 'status': 303, 'bytes': 0, 'ms': 1.2, 'cache': 'hit', 'route': 'resources.resource'}
     """
-    fields = {"time": _iso(exchange.time), "client": exchange.client, "method": exchange.method,
-              "path": exchange.path}
+    fields = {"time": _iso(exchange.time), "client": exchange.client}
+    if exchange.forwarded_for:
+        fields["forwarded_for"] = exchange.forwarded_for
+    fields.update(method=exchange.method, path=exchange.path)
     if exchange.query:
         fields["query"] = exchange.query
     fields.update(status=exchange.status, bytes=exchange.bytes, ms=round(exchange.seconds * 1000, 1),

@@ -22,7 +22,7 @@ QUERY_SECONDS = "dialogue55.query_seconds"  # how long answering the query took 
 OUTCOMES = ("ok", "truncated", "timeout", "refused", "invalid", "crashed")
 UNMATCHED = "unmatched"  # the route of a request no route matched (a 404 or 405)
 VALUE_PREFIX = 40  # characters kept of each query-string value in the log
-PATH_LENGTH = 200  # characters kept of the path
+PATH_LENGTH = 200  # characters kept of the path (and of X-Forwarded-For)
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Exchange:
     route: str
     outcome: str | None = None
     query_seconds: float | None = None
+    forwarded_for: str | None = None  # X-Forwarded-For as received: the client behind a proxy (not verified)
 
 
 def brief_query(query_string: str, keep: int = VALUE_PREFIX) -> str:

@@ -95,12 +95,18 @@ class Application:
             return
         exchange = Exchange(arrived, scope.client.rpartition(":")[0], scope.method, scope.path[:PATH_LENGTH],
                             brief_query(scope.query_string), status, size, time.perf_counter() - started, cache,
-                            environ.get(ROUTE, UNMATCHED), environ.get(OUTCOME), environ.get(QUERY_SECONDS))
+                            environ.get(ROUTE, UNMATCHED), environ.get(OUTCOME), environ.get(QUERY_SECONDS),
+                            _forwarded_for(scope.headers))
         for observer in self.observers:
             try:
                 observer(exchange)
             except Exception:  # a full disk must not take the server down with its log
                 traceback.print_exc(file=sys.stderr)
+
+
+def _forwarded_for(headers) -> str | None:
+    value = headers.get("x-forwarded-for")
+    return value[:PATH_LENGTH] if value else None
 
 
 def _cache_word(key, kept: bool) -> str:

@@ -22,7 +22,7 @@ from functools import partial
 from . import create_app
 from .dataset import sources
 from .engine import workers
-from .http import problems
+from .http import access_log, problems
 from .http.access_log import AccessLog
 from .http.lru import MIB
 from .http.response_cache import ResponseCache
@@ -47,6 +47,10 @@ def serve(config: dict, loader=None) -> int:
     problem = _cannot_listen(host, port)
     if problem:
         print(f"dialogue55: cannot listen on {host}:{port}: {problem}", file=sys.stderr)
+        return 1
+    problem = access_log.cannot_write(config["access_log"])
+    if problem:
+        print(f"dialogue55: cannot write the access log {config['access_log']}: {problem}", file=sys.stderr)
         return 1
     server = Granian("dialogue55", address=host, port=port, interface=Interfaces.RSGI, workers=1,
                      backlog=BACKLOG, log_enabled=False, websockets=False,

@@ -120,3 +120,9 @@ def _await_busy_descendant(pid: int, seconds: float = 30) -> None:
         if any(ticks - before.get(p, ticks) >= 2 for p, ticks in now.items()):
             return
     raise AssertionError("the query never started")
+
+
+def test_an_access_log_that_cannot_be_written_is_one_clear_line(tmp_path):
+    done, port = _start("--access-log", str(tmp_path / "no" / "such" / "access.log"))
+    _assert_one_clear_line(done, "cannot write the access log", "No such file or directory")
+    assert _closed(port)

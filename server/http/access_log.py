@@ -56,6 +56,21 @@ class AccessLog:
             self._file.close()
 
 
+def cannot_write(target: str) -> str | None:
+    """Why the log cannot be written to ``target``, or None when it can (checked before the server starts).
+
+    >>> cannot_write("-"), cannot_write("off"), cannot_write("/no/such/folder/access.log")
+    (None, None, 'No such file or directory')
+    """
+    if target in (STANDARD_ERROR, OFF):
+        return None
+    try:
+        open(target, "a", encoding="utf-8").close()
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
 def record(exchange: Exchange) -> dict:
     """The fields of one log line (no query-string field when there was none; no outcome when no query ran).
 

@@ -81,7 +81,7 @@ def _setting_flags(parser: argparse.ArgumentParser, names) -> None:
     """
     for name in names:
         setting = settings.SETTINGS[name]
-        kind = Path if name == "data" else str if setting.many else setting.parse
+        kind = str if setting.many else setting.parse  # several values: parsed together by resolve()
         parser.add_argument(setting.flag, dest=name, type=kind, nargs="+" if setting.many else None, default=None,
                             metavar=name.upper(), help=f"{setting.help} [{setting.variable}; default {_plain(setting)}]")
 

@@ -11,7 +11,9 @@ stopped (granian's own WSGI interface cannot tell).
 
 Every answered request, hits included, is handed to the ``observers`` (the
 access log, the metrics) as one :class:`~server.http.exchange.Exchange`, with
-the route and the query's outcome the application left in the environ.
+the route and the query's outcome the application left in the environ. A body
+sent in one piece is observed just before it is handed to granian, so a client
+that has its answer finds it already logged and counted; a streamed one, once sent.
 
 Request bodies are read until they pass Flask's ``MAX_CONTENT_LENGTH`` (by at
 most one chunk), so an oversized body is refused by Flask (413) without being
@@ -63,8 +65,8 @@ class Application:
                              scope.authority)
         stored = self.cache.get(key)
         if stored is not None:
-            protocol.response_bytes(stored.status, stored.headers, stored.body)
             self._observe(scope, arrived, started, stored.status, len(stored.body), "hit", {ROUTE: stored.route})
+            protocol.response_bytes(stored.status, stored.headers, stored.body)
             return
         try:
             body = await _read_body(protocol, self.max_body + 1) if _has_body(scope) else b""
@@ -79,8 +81,8 @@ class Application:
             status, headers, head, rest = await loop.run_in_executor(self.executor, _call, self.wsgi_app, environ)
             if rest is None:
                 kept = self.cache.put(key, status, headers, head, environ.get(ROUTE, UNMATCHED))
-                protocol.response_bytes(status, _with_status(headers, key, kept), head)
                 self._observe(scope, arrived, started, status, len(head), _cache_word(key, kept), environ)
+                protocol.response_bytes(status, _with_status(headers, key, kept), head)
                 return
             transport = protocol.response_stream(status, _with_status(headers, key, False))
             sent = await loop.run_in_executor(self.executor, _pump, head, rest, transport, loop)

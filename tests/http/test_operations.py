@@ -142,10 +142,14 @@ def test_metrics_and_the_access_log_can_be_turned_off():
         assert "metrics: off" in server.output() and "access log: off" in server.output()
 
 
-def test_the_startup_line_says_what_is_served():
+def test_the_startup_line_says_what_is_served_and_a_cut_answer_is_truncated():
     with running_server("--max-result-rows", "77", "--answer-cache", "2", base_iri=False) as server:
         first = server.output().splitlines()[0]
         assert "triples in" in first and "graphs from the folders" in first
         assert "namespace https://w3id.org/dialogue55/" in first and server.url in first
         assert "77 rows" in server.output() and "answers 2 MiB" in server.output()
         assert '"path": "/"' in server.output()  # the access log goes to standard error by default
+        cut = server.post("sparql", data={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
+        assert cut.headers["X-SPARQL-Truncated"].startswith("true")
+        assert value(samples(server), "dialogue55_sparql_queries_total", outcome="truncated") == 1
+        assert '"outcome": "truncated"' in server.output()

@@ -1,7 +1,10 @@
 """The Dialogue 5+5 knowledge graph server: a SPARQL 1.1 endpoint and linked-data pages.
 
 ``create_app`` builds the application: settings (defaults, then environment,
-then the given config), the graph (loaded once), blueprints and error handlers.
+then the given config), the graph (loaded once), blueprints and error handlers,
+and the operator's view: ``/healthz``, and ``/metrics`` unless the ``metrics``
+setting turns it off (the metrics are in ``app.extensions["dialogue55.metrics"]``,
+for the RSGI bridge to feed).
 
 Flask and the web modules are imported inside ``create_app``: query worker
 processes import this package too, and they need only the store and the
@@ -36,4 +39,19 @@ def create_app(config: dict | None = None, start_workers: bool = False):
     reader.register(app)
     for module in (home, endpoint, resources, ontology_docs):
         app.register_blueprint(module.bp)
+    _operations(app, app.extensions["dialogue55"], values["metrics"])
     return app
+
+
+def _operations(app, graph, with_metrics: bool) -> None:
+    """``/healthz`` and ``/metrics``, the route names they count by, and the gauges read at each scrape."""
+    from .http import exchange, operations
+    from .http.metrics import Metrics
+
+    metrics = Metrics() if with_metrics else None
+    if metrics is not None:
+        metrics.watch_workers(graph.workers_state)
+        metrics.watch_cache("answer", graph.answers)
+    app.extensions["dialogue55.metrics"] = metrics
+    exchange.register(app)
+    app.register_blueprint(operations.blueprint(graph.health, metrics))

@@ -17,7 +17,12 @@ from .engine.evaluation import Job
 from .http import problems
 
 EXPORT_FORMATS = {"trig": "TRIG", "nq": "N_QUADS", "ttl": "TURTLE", "nt": "N_TRIPLES"}
-QUERY_FORMATS = {"table": "text/tab-separated-values", "json": "application/sparql-results+json",
+# Which settings each command takes as flags (``serve`` takes them all).
+VALIDATE_SETTINGS = ("ontology", "data")
+SOURCE_SETTINGS = ("ontology", "data", "store", "namespace", "base_iri")
+QUERY_SETTINGS = SOURCE_SETTINGS + ("backend", "query_timeout", "max_query_length", "max_result_rows", "max_nesting",
+                                    "service_allowlist")
+QUERY_FORMATS = {"table": "application/sparql-results+json", "json": "application/sparql-results+json",
                  "csv": "text/csv", "tsv": "text/tab-separated-values", "xml": "application/sparql-results+xml"}
 
 
@@ -38,27 +43,25 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="publish the graph over HTTP (SPARQL endpoint and pages)")
-    _source_arguments(serve)
-    serve.add_argument("--host", default=None, help=settings.SETTINGS["host"].help)
-    serve.add_argument("--port", type=int, default=None, help=settings.SETTINGS["port"].help)
-    serve.add_argument("--query-timeout", type=float, default=None, help=settings.SETTINGS["query_timeout"].help)
-    serve.add_argument("--workers", type=int, default=None, help=settings.SETTINGS["workers"].help)
-    serve.add_argument("--threads", type=int, default=None, help=settings.SETTINGS["threads"].help)
-    serve.add_argument("--backend", default=None, help=settings.SETTINGS["backend"].help)
+    _setting_flags(serve, settings.SETTINGS)
     serve.set_defaults(command=_serve)
 
     validate = commands.add_parser("validate", help="check syntax, OWL Lite profile, SHACL, consistency, Wikidata ids")
-    _source_arguments(validate, store=False)
+    _setting_flags(validate, VALIDATE_SETTINGS)
     validate.set_defaults(command=_validate)
 
     query = commands.add_parser("query", help="run a SPARQL query on the graph and print the result")
-    _source_arguments(query)
+    _setting_flags(query, QUERY_SETTINGS)
     query.add_argument("query", help="the SPARQL query (or @FILE to read it from a file)")
-    query.add_argument("--format", choices=[*QUERY_FORMATS, "ttl", "nt"], default="table")
+    query.add_argument("--format", choices=[*QUERY_FORMATS, "ttl", "nt"], default="table",
+                       help="table (for people; a CONSTRUCT prints Turtle) or a machine format: "
+                            "json, csv, tsv, xml for solutions, ttl, nt for graphs")
+    query.add_argument("--lang", default="en", help="language of the labels shown in the table (default en)")
     query.set_defaults(command=_query)
 
-    export = commands.add_parser("export", help="write the whole dataset (every graph, evidence included)")
-    _source_arguments(export)
+    export = commands.add_parser("export", help="write the whole dataset (every graph, evidence included), "
+                                 "in the canonical namespace unless --base-iri says otherwise")
+    _setting_flags(export, SOURCE_SETTINGS)
     export.add_argument("--format", choices=list(EXPORT_FORMATS), default="trig")
     export.add_argument("--output", "-o", type=Path, default=None, help="file to write (default: standard output)")
     export.set_defaults(command=_export)
@@ -71,18 +74,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _source_arguments(parser: argparse.ArgumentParser, store: bool = True) -> None:
-    parser.add_argument("--ontology", type=Path, default=None, help=settings.SETTINGS["ontology"].help)
-    parser.add_argument("--data", type=Path, nargs="+", default=None, help="folders of data files")
-    parser.add_argument("--base-iri", default=None, help=settings.SETTINGS["base_iri"].help)
-    if store:
-        parser.add_argument("--store", type=Path, default=None, help=settings.SETTINGS["store"].help)
+def _setting_flags(parser: argparse.ArgumentParser, names) -> None:
+    """One flag per setting, from :data:`server.settings.SETTINGS`: ``--max-result-rows`` for ``max_result_rows``.
+
+    A flag left out is None, so the environment and the default apply (see :func:`_config`).
+    """
+    for name in names:
+        setting = settings.SETTINGS[name]
+        kind = str if setting.many else setting.parse  # several values: parsed together by resolve()
+        parser.add_argument(setting.flag, dest=name, type=kind, nargs="+" if setting.many else None, default=None,
+                            metavar=name.upper(), help=f"{setting.help} [{setting.variable}; default {_plain(setting)}]")
+
+
+def _plain(setting: settings.Setting) -> str:
+    return setting.default_text.replace("`", "")
 
 
 def _config(args: argparse.Namespace) -> dict:
     """Settings given on the command line (unset options fall back to the environment and defaults)."""
-    names = ["ontology", "data", "base_iri", "store", "host", "port", "query_timeout", "workers", "threads", "backend"]
-    return settings.resolve({n: getattr(args, n) for n in names if getattr(args, n, None) is not None})
+    return settings.resolve({n: getattr(args, n) for n in settings.SETTINGS if getattr(args, n, None) is not None})
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -110,26 +120,32 @@ def _query(args: argparse.Namespace) -> int:
     text = Path(args.query[1:]).read_text(encoding="utf-8") if args.query.startswith("@") else args.query
     graph = Graph(_config(args))
     rdf = {"ttl": "text/turtle", "nt": "application/n-triples"}
-    job = Job(text, QUERY_FORMATS.get(args.format, "text/tab-separated-values"), rdf.get(args.format, "text/turtle"))
+    job = Job(text, QUERY_FORMATS.get(args.format, QUERY_FORMATS["json"]), rdf.get(args.format, "text/turtle"))
     try:
         answer = graph.sparql(job)
+        if args.format == "table" and answer.kind != "graph":
+            _print_table(graph, answer, args.lang)
+        else:
+            sys.stdout.write(answer.body.decode("utf-8"))
     finally:
         graph.close()
-    sys.stdout.write(_table(answer.body) if args.format == "table" and answer.kind == "solutions"
-                     else answer.body.decode("utf-8"))
     return 0
 
 
-def _table(tsv: bytes) -> str:
-    """TSV results as aligned columns.
+def _print_table(graph, answer, lang: str) -> None:
+    """The answer as an aligned table, IRIs with their labels in ``lang`` where the graph has one."""
+    from .results_table import render
+    from .site.labels import Labels, pick
 
-    >>> print(_table(b'?a\\t?b\\n"x"\\t<http://e/y>\\n'), end="")
-    ?a  | ?b
-    "x" | <http://e/y>
-    """
-    rows = [line.split("\t") for line in tsv.decode("utf-8").splitlines()]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
-    return "".join(" | ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n" for row in rows)
+    labels = Labels(graph.store, lang)
+
+    def label(iri: str) -> str | None:
+        found = pick(labels.candidates(iri), lang)
+        return found.text if found else None
+
+    render(answer.body, graph.space.prefixes, label)
+    if answer.truncated:
+        print(f"dialogue55: the result was cut at {graph.settings['max_result_rows']} rows", file=sys.stderr)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -140,14 +156,24 @@ def _export(args: argparse.Namespace) -> int:
     source = sources.Source.from_settings(_config(args))
     store = sources.load(source)
     fmt = getattr(RdfFormat, EXPORT_FORMATS[args.format])
-    quads = (sources.named_quads(store) if fmt.supports_datasets
-             else store.quads_for_pattern(None, None, None, DefaultGraph()))
+    quads = list(sources.named_quads(store) if fmt.supports_datasets
+                 else store.quads_for_pattern(None, None, None, DefaultGraph()))
     body = serialize(quads, format=fmt, prefixes=IriSpace(source.published_namespace).prefixes)
     if args.output:
         args.output.write_bytes(body)
     else:
         sys.stdout.buffer.write(body)
+    print(f"dialogue55: wrote {len(quads):,} {'quads' if fmt.supports_datasets else 'triples'} "
+          f"{_namespace_note(source)}", file=sys.stderr)
     return 0
+
+
+def _namespace_note(source: sources.Source) -> str:
+    """Which namespace the IRIs of an export are in, said on standard error (the data goes to standard output)."""
+    if source.published_namespace == source.namespace:
+        return f"with IRIs in the canonical namespace {source.namespace}"
+    return (f"with IRIs in {source.published_namespace} (the canonical {source.namespace}, "
+            "rewritten by --base-iri)")
 
 
 def _load(args: argparse.Namespace) -> int:

@@ -32,7 +32,7 @@ from pyoxigraph import NamedNode, QuerySolutions, Triple, Variable
 
 from .dataset import sources, wikidata_view
 from .dataset.iris import IriSpace
-from .engine import backend, label_service, screening
+from .engine import backend, label_service, rewriting, screening
 from .engine.answer_cache import AnswerCache, answer_key
 from .engine.evaluation import Answer, Job
 from .engine.remote_store import RemoteStore
@@ -45,6 +45,7 @@ RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 WAS_DERIVED_FROM = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 DESCRIPTION = NamedNode("http://purl.org/dc/terms/description")
 _MAX_COUNTS = 100_000  # counts kept; past that they are forgotten and recomputed
+HEALTH_SECONDS = 2.0  # longest /healthz waits for a worker (or the engine) to answer ASK {}
 
 
 def current() -> "Graph":
@@ -110,6 +111,27 @@ class Graph:
         if self._pool is not None:
             self._pool.close()
 
+    def workers_state(self) -> dict[str, int]:
+        """The query workers: the most allowed, those alive, those busy (all 0 with an external engine)."""
+        if self.engine or self._pool is None:
+            return {"size": 0 if self.engine else self.settings["workers"], "alive": 0, "busy": 0}
+        return self._pool.state()
+
+    def health(self) -> tuple[bool, dict]:
+        """Whether the graph answers a query now (a worker, or the external engine), with what is served."""
+        try:
+            answered, triples = self.answer_probe(), self.count("triple_count")
+        except problems.Problem:  # no worker free or able to start, or the engine does not answer
+            answered, triples = False, None
+        return answered, {"version": self.version, "triples": triples, "workers": self.workers_state()}
+
+    def answer_probe(self) -> bool:
+        """Run ``ASK {}`` where user queries run, past the answer cache, within :data:`HEALTH_SECONDS`."""
+        job = Job("ASK {}", prefixes=self.space.prefixes)
+        timeout = min(HEALTH_SECONDS, self.settings["query_timeout"])
+        answer = self._remote(job, timeout) if self.engine else self._evaluate(job, timeout, lambda: False)
+        return answer.kind == "boolean"
+
     # --- user SPARQL -------------------------------------------------------
 
     def sparql(self, job: Job, timeout: float | None = None,
@@ -125,7 +147,9 @@ class Graph:
         names_dataset = self.screen(query)
         limit = self.settings["query_timeout"]
         timeout = limit if timeout is None else max(0.001, min(timeout, limit))
-        job = Job(**{**job.__dict__, "query": query, "prefixes": self.space.prefixes,
+        job = Job(**{**job.__dict__, "query": self.published(query), "prefixes": self.space.prefixes,
+                     "default_graphs": self._published_all(job.default_graphs),
+                     "named_graphs": self._published_all(job.named_graphs),
                      "max_rows": self.settings["max_result_rows"], "names_dataset": names_dataset})
         answer = self._remote(job, timeout) if self.engine else self._evaluate(job, timeout, disconnected)
         self.answers.put(key, answer)
@@ -137,15 +161,17 @@ class Graph:
             status, payload = self.pool.run(job, timeout, disconnected)
         except QueryTimeout as error:
             reason = str(error) or f"the query ran longer than its time limit of {timeout:g} s"
-            raise problems.Unavailable(f"query timed out: {reason}", {"Retry-After": "5"}) from None
+            raise outcome(problems.Unavailable(f"query timed out: {reason}", {"Retry-After": "5"}), "timeout") from None
         except WorkerFailed as error:
-            raise problems.Unavailable(f"no query worker could start: {error}", {"Retry-After": "5"}) from None
+            raise outcome(problems.Unavailable(f"no query worker could start: {error}", {"Retry-After": "5"}),
+                          "crashed") from None
         except QueryCrashed:
-            raise problems.BadRequest("the query stopped the SPARQL engine; it cannot be evaluated here") from None
+            raise outcome(problems.BadRequest("the query stopped the SPARQL engine; it cannot be evaluated here"),
+                          "crashed") from None
         if status == "syntax":
-            raise problems.BadRequest(f"SPARQL syntax error: {payload}")
+            raise outcome(problems.BadRequest(f"SPARQL syntax error: {payload}"), "invalid")
         if status == "error":
-            raise problems.BadRequest(f"the query could not be evaluated: {payload}")
+            raise outcome(problems.BadRequest(f"the query could not be evaluated: {payload}"), "invalid")
         return payload
 
     def _remote(self, job: Job, timeout: float) -> Answer:
@@ -153,12 +179,24 @@ class Graph:
         try:
             return self.engine.answer(job, timeout)
         except backend.TimedOut:
-            raise problems.Unavailable(f"query timed out: the SPARQL engine gave no answer within {timeout:g} s",
-                                     {"Retry-After": "5"}) from None
+            raise outcome(problems.Unavailable(f"query timed out: the SPARQL engine gave no answer within {timeout:g} s",
+                                               {"Retry-After": "5"}), "timeout") from None
         except backend.EngineError as error:
             if error.status is not None:
-                raise problems.BadRequest(f"the query could not be evaluated: {error}") from None
-            raise problems.Unavailable(str(error), {"Retry-After": "5"}) from None
+                raise outcome(problems.BadRequest(f"the query could not be evaluated: {error}"), "invalid") from None
+            raise outcome(problems.Unavailable(str(error), {"Retry-After": "5"}), "crashed") from None
+
+    def published(self, query: str) -> str:
+        """The query with IRIs of the canonical namespace rewritten as the store publishes them (see
+        :mod:`server.engine.rewriting`); unchanged without a base IRI."""
+        return rewriting.rewrite_iris(query, self.source.namespace, self.source.published_namespace)
+
+    def published_iri(self, iri: str) -> str:
+        """One IRI of the canonical namespace as the store publishes it (a graph named in a request)."""
+        return rewriting.rewrite_iri(iri, self.source.namespace, self.source.published_namespace)
+
+    def _published_all(self, iris: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return None if iris is None else tuple(self.published_iri(iri) for iri in iris)
 
     def prepare(self, query: str) -> str:
         """The query as it will run: within the length limit, its label service clauses rewritten
@@ -173,13 +211,14 @@ class Graph:
     def screen(self, query: str) -> bool:
         """Refuse, before any evaluation, what this endpoint never runs; say whether the query names its dataset."""
         if len(query.encode("utf-8", "surrogatepass")) > self.settings["max_query_length"]:
-            raise problems.TooLarge(f"the query is longer than {self.settings['max_query_length']} bytes")
+            raise outcome(problems.TooLarge(f"the query is longer than {self.settings['max_query_length']} bytes"),
+                          "refused")
         try:
             return screening.screen(query, self.settings["service_allowlist"], self.settings["max_nesting"],
                                     self.space.prefixes)
         except screening.Refused as refusal:
             problem = problems.ReadOnly if refusal.reason == "read-only" else problems.BadRequest
-            raise problem(refusal.message) from None
+            raise outcome(problem(refusal.message), "refused") from None
 
     # --- the server's own queries ------------------------------------------
 
@@ -242,6 +281,20 @@ class Graph:
             prefixes=self.space.prefixes,
             substitutions={Variable(k): _term(v) for k, v in values.items()},
         )
+
+
+def outcome(problem: problems.Problem, word: str) -> problems.Problem:
+    """``problem``, marked with what became of the query (see :data:`server.http.exchange.OUTCOMES`).
+
+    The endpoint reads it back with :func:`outcome_of` for the access log and the metrics.
+    """
+    problem.outcome = word
+    return problem
+
+
+def outcome_of(problem: problems.Problem) -> str:
+    """What became of the query that raised ``problem``: a refusal unless it was marked otherwise."""
+    return getattr(problem, "outcome", "refused")
 
 
 def _term(value):

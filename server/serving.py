@@ -22,6 +22,8 @@ from functools import partial
 from . import create_app
 from .dataset import sources
 from .engine import workers
+from .http import access_log, problems
+from .http.access_log import AccessLog
 from .http.lru import MIB
 from .http.response_cache import ResponseCache
 from .http.rsgi import Application
@@ -46,6 +48,10 @@ def serve(config: dict, loader=None) -> int:
     if problem:
         print(f"dialogue55: cannot listen on {host}:{port}: {problem}", file=sys.stderr)
         return 1
+    problem = access_log.cannot_write(config["access_log"])
+    if problem:
+        print(f"dialogue55: cannot write the access log {config['access_log']}: {problem}", file=sys.stderr)
+        return 1
     server = Granian("dialogue55", address=host, port=port, interface=Interfaces.RSGI, workers=1,
                      backlog=BACKLOG, log_enabled=False, websockets=False,
                      http1_settings=HTTP1Settings(header_read_timeout=HEADER_TIMEOUT * 1000),
@@ -59,19 +65,38 @@ class _Served(Application):
     """The application with what granian calls at the worker's start and end."""
 
     def __init__(self, app, config: dict):
-        graph = app.extensions["dialogue55"]
-        super().__init__(app, graph.version, ResponseCache(int(config["response_cache"] * MIB)), config["threads"],
-                         app.config["MAX_CONTENT_LENGTH"])
+        graph, metrics = app.extensions["dialogue55"], app.extensions["dialogue55.metrics"]
+        cache = ResponseCache(int(config["response_cache"] * MIB))
+        self.access_log = AccessLog(config["access_log"])
+        observers = [o for o in (self.access_log if self.access_log.enabled else None,
+                                 metrics and metrics.observe) if o]
+        if metrics is not None:
+            metrics.watch_cache("response", cache)
+        super().__init__(app, graph.version, cache, config["threads"], app.config["MAX_CONTENT_LENGTH"], observers)
         self.graph = graph
         self.address = f"http://{config['host']}:{config['port']}/"
 
     def __rsgi_init__(self, loop) -> None:
-        print(f"dialogue55: serving on {self.address}", flush=True)
+        print(startup_line(self.graph, self.address), flush=True)
 
     def __rsgi_del__(self, loop) -> None:
         self.close()
         self.graph.close()
+        self.access_log.close()
 
+
+def startup_line(graph, address: str) -> str:
+    """What is served, where, and within which limits: the one line an operator reads at start."""
+    s = graph.settings
+    source = (f"the SPARQL engine at {s['backend']}" if s["backend"] else f"the store {s['store']}" if s["store"]
+              else "the folders " + ", ".join(str(p) for p in ([s["ontology"]] if s["ontology"] else []) + list(s["data"])))
+    base = f", published as {s['base_iri']}" if s["base_iri"] and s["base_iri"] != s["namespace"] else ""
+    log = {"-": "standard error", "off": "off"}.get(s["access_log"], s["access_log"])
+    return (f"dialogue55: serving {_size(graph)} from {source}; namespace {s['namespace']}{base}; on {address}\n"
+            f"dialogue55: limits: {s['query_timeout']:g} s, {s['max_result_rows']:,} rows, "
+            f"{s['max_query_length']:,} bytes, nesting {s['max_nesting']} per query; {s['workers']} query workers; "
+            f"caches: answers {s['answer_cache']:g} MiB, responses {s['response_cache']:g} MiB; "
+            f"access log: {log}; metrics: {'/metrics' if s['metrics'] else 'off'}; health: /healthz")
 
 def application(config: dict) -> Application:
     """Load the graph and build the application, in granian's worker process.
@@ -87,6 +112,14 @@ def application(config: dict) -> Application:
         print(f"dialogue55: {error}", file=sys.stderr, flush=True)
         raise SystemExit(1) from None
     return _Served(app, config)
+
+
+def _size(graph) -> str:
+    """``N triples in M graphs``, or why they cannot be counted (an external engine that does not answer yet)."""
+    try:
+        return f"{graph.count('triple_count'):,} triples in {len(graph.select('graph_count')):,} graphs"
+    except problems.Problem as problem:
+        return f"a graph that cannot be counted now ({problem.message})"
 
 
 def _cannot_listen(host: str, port: int) -> str | None:

@@ -22,7 +22,7 @@ def chromium(*extra_flags: str, console_log: bool = False):
     from selenium.webdriver.chrome.service import Service
 
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.fail("Chromium and chromedriver are required (apt-get install chromium chromium-driver)")
+        pytest.fail("Chromium and chromedriver are required: run tests/install-tools.sh")
     profile = tempfile.mkdtemp(prefix="chromium-profile-")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM

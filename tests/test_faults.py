@@ -35,7 +35,7 @@ def _assert_one_clear_line(done: subprocess.CompletedProcess, *expected: str) ->
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("dialogue55: ")
     assert "Traceback" not in done.stderr + done.stdout
-    assert "serving on" not in done.stdout
+    assert "dialogue55: serving" not in done.stdout
     for text in expected:
         assert text in lines[0], lines[0]
 
@@ -120,3 +120,9 @@ def _await_busy_descendant(pid: int, seconds: float = 30) -> None:
         if any(ticks - before.get(p, ticks) >= 2 for p, ticks in now.items()):
             return
     raise AssertionError("the query never started")
+
+
+def test_an_access_log_that_cannot_be_written_is_one_clear_line(tmp_path):
+    done, port = _start("--access-log", str(tmp_path / "no" / "such" / "access.log"))
+    _assert_one_clear_line(done, "cannot write the access log", "No such file or directory")
+    assert _closed(port)

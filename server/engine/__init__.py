@@ -1,7 +1,8 @@
 """Where queries run: in killable worker processes over the embedded store, or on an external engine.
 
 :mod:`.screening` refuses what must never run (updates, SERVICE outside the
-allow-list, deep nesting); :mod:`.evaluation` runs one query on a pyoxigraph store and shapes the answer
+allow-list, deep nesting); :mod:`.rewriting` moves canonical IRIs in a query to the
+published namespace with the same lexer; :mod:`.evaluation` runs one query on a pyoxigraph store and shapes the answer
 into bytes; :mod:`.workers` is the pool of processes it runs in, stopped at the
 time limit or when the client leaves; :mod:`.answer_cache` keeps complete
 answers by dataset version; :mod:`.backend` and :mod:`.remote_store` speak to

@@ -194,6 +194,11 @@ class WorkerPool:
         with self._available:
             return {w.pid for w in self._all if w.pid is not None}
 
+    def state(self) -> dict[str, int]:
+        """How many workers the pool may hold, how many are alive, and how many are running a query."""
+        with self._available:
+            return {"size": self._size, "alive": len(self._all), "busy": len(self._all) - len(self._idle)}
+
     def _spawn(self) -> _Worker:
         self._count += 1
         worker = _Worker(self._context, self._source)

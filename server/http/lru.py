@@ -27,13 +27,16 @@ class BoundedLRU:
         self.max_bytes = max_bytes
         self._entries: OrderedDict[object, tuple[object, int]] = OrderedDict()
         self._size = 0
+        self._hits = self._misses = 0
         self._lock = threading.Lock()
 
     def get(self, key):
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
+                self._misses += 1
                 return None
+            self._hits += 1
             self._entries.move_to_end(key)
             return entry[0]
 
@@ -54,6 +57,18 @@ class BoundedLRU:
         """A snapshot of the (key, value) pairs, least recently used first."""
         with self._lock:
             return [(key, value) for key, (value, _) in self._entries.items()]
+
+    def stats(self) -> dict[str, int]:
+        """Lookups that found an entry (hits) and that did not (misses), entries, bytes held and the bound.
+
+        >>> lru = BoundedLRU(max_bytes=80)
+        >>> _ = lru.put("a", "A", size=10); _ = lru.get("a"), lru.get("b")
+        >>> lru.stats()
+        {'hits': 1, 'misses': 1, 'entries': 1, 'bytes': 10, 'max_bytes': 80}
+        """
+        with self._lock:
+            return {"hits": self._hits, "misses": self._misses, "entries": len(self._entries), "bytes": self._size,
+                    "max_bytes": self.max_bytes}
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -60,6 +60,7 @@ class Stored:
     status: int
     headers: list[tuple[str, str]]  # as sent on a hit: with ``Cache-Status: dialogue55; hit``
     body: bytes
+    route: str = ""  # the route that made it, for the log and the metrics of a hit
 
 
 class ResponseCache:
@@ -87,11 +88,16 @@ class ResponseCache:
     def get(self, key: tuple | None) -> Stored | None:
         return None if key is None else self._entries.get(key)
 
-    def put(self, key: tuple | None, status: int, headers: list[tuple[str, str]], body: bytes) -> bool:
+    def put(self, key: tuple | None, status: int, headers: list[tuple[str, str]], body: bytes, route: str = "") -> bool:
         """Keep the response if it may be kept; say whether it was."""
         if key is None or not _public(status, headers):
             return False
-        return self._entries.put(key, Stored(status, [*headers, (STATUS_HEADER, HIT)], body), len(body) + ENTRY_BYTES)
+        stored = Stored(status, [*headers, (STATUS_HEADER, HIT)], body, route)
+        return self._entries.put(key, stored, len(body) + ENTRY_BYTES)
+
+    def stats(self) -> dict[str, int]:
+        """Hits, misses, entries and bytes (see :meth:`server.http.lru.BoundedLRU.stats`); bypasses are not lookups."""
+        return self._entries.stats()
 
     def __len__(self) -> int:
         return len(self._entries)

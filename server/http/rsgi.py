@@ -9,6 +9,12 @@ going away and tells the application through
 ``environ["dialogue55.client_disconnected"]``, so a query whose client left is
 stopped (granian's own WSGI interface cannot tell).
 
+Every answered request, hits included, is handed to the ``observers`` (the
+access log, the metrics) as one :class:`~server.http.exchange.Exchange`, with
+the route and the query's outcome the application left in the environ. A body
+sent in one piece is observed just before it is handed to granian, so a client
+that has its answer finds it already logged and counted; a streamed one, once sent.
+
 Request bodies are read until they pass Flask's ``MAX_CONTENT_LENGTH`` (by at
 most one chunk), so an oversized body is refused by Flask (413) without being
 held whole; a GET without ``Content-Length`` or ``Transfer-Encoding`` has none. Bodies up
@@ -22,9 +28,12 @@ import asyncio
 import io
 import sys
 import threading
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Sequence
 
+from .exchange import OUTCOME, PATH_LENGTH, QUERY_SECONDS, ROUTE, UNMATCHED, Exchange, brief_query
 from .response_cache import BYPASSED, MISSED, STATUS_HEADER, STORED, ResponseCache
 
 BUFFERED = 1024 * 1024  # bytes of body collected before switching to streaming
@@ -35,11 +44,13 @@ DISCONNECTED = "dialogue55.client_disconnected"
 class Application:
     """An RSGI application serving a WSGI application (granian calls ``__rsgi__``)."""
 
-    def __init__(self, wsgi_app, version: str, cache: ResponseCache, threads: int, max_body: int):
+    def __init__(self, wsgi_app, version: str, cache: ResponseCache, threads: int, max_body: int,
+                 observers: Sequence[Callable[[Exchange], None]] = ()):
         self.wsgi_app = wsgi_app
         self.version = version
         self.cache = cache
         self.max_body = max_body
+        self.observers = tuple(observers)
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="request")
 
     def close(self) -> None:
@@ -49,10 +60,12 @@ class Application:
         if scope.proto != "http":  # WebSocket: not offered
             protocol.close(403)
             return
+        arrived, started = time.time(), time.perf_counter()
         key = self.cache.key(self.version, scope.method, scope.scheme, scope.path, scope.query_string, scope.headers,
                              scope.authority)
         stored = self.cache.get(key)
         if stored is not None:
+            self._observe(scope, arrived, started, stored.status, len(stored.body), "hit", {ROUTE: stored.route})
             protocol.response_bytes(stored.status, stored.headers, stored.body)
             return
         try:
@@ -67,13 +80,40 @@ class Application:
         try:
             status, headers, head, rest = await loop.run_in_executor(self.executor, _call, self.wsgi_app, environ)
             if rest is None:
-                kept = self.cache.put(key, status, headers, head)
+                kept = self.cache.put(key, status, headers, head, environ.get(ROUTE, UNMATCHED))
+                self._observe(scope, arrived, started, status, len(head), _cache_word(key, kept), environ)
                 protocol.response_bytes(status, _with_status(headers, key, kept), head)
                 return
             transport = protocol.response_stream(status, _with_status(headers, key, False))
-            await loop.run_in_executor(self.executor, _pump, head, rest, transport, loop)
+            sent = await loop.run_in_executor(self.executor, _pump, head, rest, transport, loop)
+            self._observe(scope, arrived, started, status, sent, _cache_word(key, False), environ)
         finally:
             watcher.cancel()
+
+    def _observe(self, scope, arrived: float, started: float, status: int, size: int, cache: str,
+                 environ: dict) -> None:
+        """Hand the exchange to each observer; one that fails is reported and never fails the request."""
+        if not self.observers:
+            return
+        exchange = Exchange(arrived, scope.client.rpartition(":")[0], scope.method, scope.path[:PATH_LENGTH],
+                            brief_query(scope.query_string), status, size, time.perf_counter() - started, cache,
+                            environ.get(ROUTE, UNMATCHED), environ.get(OUTCOME), environ.get(QUERY_SECONDS),
+                            _forwarded_for(scope.headers))
+        for observer in self.observers:
+            try:
+                observer(exchange)
+            except Exception:  # a full disk must not take the server down with its log
+                traceback.print_exc(file=sys.stderr)
+
+
+def _forwarded_for(headers) -> str | None:
+    value = headers.get("x-forwarded-for")
+    return value[:PATH_LENGTH] if value else None
+
+
+def _cache_word(key, kept: bool) -> str:
+    """What the response cache did with a request that was not a hit, in one word (the log's and the metrics')."""
+    return "bypass" if key is None else "stored" if kept else "miss"
 
 
 def _with_status(headers: list, key, kept: bool) -> list:
@@ -172,8 +212,10 @@ class _Rest:
         self.iterator, self.result = iterator, result
 
 
-def _pump(head: bytes, rest: _Rest, transport, loop) -> None:
-    """Send a body in pieces, waiting for each; stop if the client has gone. The result is closed either way."""
+def _pump(head: bytes, rest: _Rest, transport, loop) -> int:
+    """Send a body in pieces, waiting for each; stop if the client has gone. The result is closed either way.
+
+    Returns the bytes sent."""
 
     def send(data: bytes) -> bool:
         try:
@@ -182,6 +224,7 @@ def _pump(head: bytes, rest: _Rest, transport, loop) -> None:
         except Exception:  # the client went away
             return False
 
+    sent = 0
     try:
         buffer, size = [head], len(head)
         for piece in rest.iterator:
@@ -189,14 +232,15 @@ def _pump(head: bytes, rest: _Rest, transport, loop) -> None:
             size += len(piece)
             if size >= PIECE:
                 if not send(b"".join(buffer)):
-                    return
-                buffer, size = [], 0
-        if buffer:
-            send(b"".join(buffer))
+                    return sent
+                sent, buffer, size = sent + size, [], 0
+        if buffer and send(b"".join(buffer)):
+            sent += size
     except Exception:  # the application failed mid-body: the client gets a cut response
         traceback.print_exc(file=sys.stderr)
     finally:
         _close(rest.result)
+    return sent
 
 
 def _close(result) -> None:

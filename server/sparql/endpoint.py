@@ -12,11 +12,15 @@ One address, four answers, chosen from the request:
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, Response, current_app, render_template, request
 
 from ..engine.evaluation import Answer, Job
 from ..graph import current as graph
+from ..graph import outcome_of
 from ..http import caching, negotiation, problems, representations
+from ..http.exchange import tell_outcome
 from ..http.rsgi import DISCONNECTED
 from . import graph_store, protocol, query_page, service_description
 
@@ -44,12 +48,24 @@ def endpoint():
     results, graphs = _query_formats(query_request.format)
     job = Job(query_request.query, results and results.media_type, graphs and graphs.media_type,
               query_request.default_graphs, query_request.named_graphs)
-    answer = graph().sparql(job, query_request.timeout, _disconnected())
+    answer = _run(job, query_request.timeout)
     fmt = results if answer.kind in ("boolean", "solutions") else graphs
     if fmt is None:
         offers = RESULT_OFFERS if answer.kind != "graph" else GRAPH_OFFERS
         raise problems.NotAcceptable(f"a {answer.kind} result is offered as {negotiation.names(offers)}")
     return _answer(answer, fmt)
+
+
+def _run(job: Job, timeout: float | None) -> Answer:
+    """Answer the query, and tell the HTTP layer what became of it (ok, truncated, timeout, refused…)."""
+    started = time.perf_counter()
+    try:
+        answer = graph().sparql(job, timeout, _disconnected())
+    except problems.Problem as problem:
+        tell_outcome(request.environ, outcome_of(problem), time.perf_counter() - started)
+        raise
+    tell_outcome(request.environ, "truncated" if answer.truncated else "ok", time.perf_counter() - started)
+    return answer
 
 
 def _answer(result: Answer, fmt) -> Response:

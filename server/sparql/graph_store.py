@@ -19,9 +19,11 @@ WHOLE_GRAPH = "CONSTRUCT WHERE { ?s ?p ?o }"
 
 
 def read(graph, target: GraphTarget, fmt: Format) -> Answer:
-    """The triples of the graph ``target`` names, serialised in ``fmt``; NotFound if there is none."""
-    if target.iri is not None and not graph.store.contains_named_graph(NamedNode(target.iri)):
+    """The triples of the graph ``target`` names (a canonical IRI or a published one), serialised in ``fmt``;
+    NotFound if there is none."""
+    iri = None if target.iri is None else graph.published_iri(target.iri)
+    if iri is not None and not graph.store.contains_named_graph(NamedNode(iri)):
         raise problems.NotFound(f"this dataset has no graph named <{target.iri}>")
     job = Job(WHOLE_GRAPH, results_format=None, graph_format=fmt.media_type,
-              default_graphs=(target.iri,) if target.iri is not None else None)
+              default_graphs=(iri,) if iri is not None else None)
     return graph.sparql(job)

@@ -82,6 +82,13 @@ def test_a_construct_is_negotiated_the_same(both):
     assert sorted(mine.text.splitlines()) == sorted(theirs.text.splitlines()) != []
 
 
+def test_health_in_front_of_the_engine_asks_the_engine(both):
+    embedded, remote = both
+    mine, theirs = embedded.get("healthz").json(), remote.get("healthz").json()
+    assert theirs["status"] == "ok" and theirs["workers"] == {"size": 0, "alive": 0, "busy": 0}
+    assert theirs["triples"] == mine["triples"] > 0
+
+
 def test_limits_and_errors_hold_in_front_of_the_engine(both):
     _, remote = both
     assert remote.get("sparql", params={"query": "SELECT ?x WHERE { ?x"}).status_code == 400
@@ -94,6 +101,9 @@ def test_an_unreachable_engine_is_a_503_not_a_500():
     with running_server("--backend", f"http://127.0.0.1:{free_port()}/query", base_iri=False) as remote:
         response = remote.get("sparql", params={"query": "ASK {}"})
         assert response.status_code == 503 and "cannot be reached" in response.text
+        health = remote.get("healthz")
+        assert health.status_code == 503 and health.json()["status"] == "unavailable"
+        assert "cannot be counted now" in remote.output()
 
 
 def test_fixed_queries_bind_values_from_terms_never_from_strings(engine):

@@ -99,7 +99,7 @@ def test_rdflib_sparqlstore_refuses_to_write(endpoint):
 
 def comunica(endpoint: str, query: str) -> dict:
     if shutil.which("node") is None or not (JS / "node_modules" / "@comunica").is_dir():
-        pytest.fail("Comunica is not installed: run `npm ci` in tests/js (CI does)")
+        pytest.fail("Comunica is not installed: run tests/install-tools.sh")
     done = subprocess.run(["node", str(JS / "query.mjs"), endpoint, query],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

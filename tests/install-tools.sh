@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Install the programs the test suite drives, when they are absent, then Comunica's locked packages.
+#
+# The tests use real clients and real tools, never stand-ins, and skip nothing:
+#   chromium, chromium-driver  headless browser for the pages and the query page (Selenium)
+#   wrk                        the benchmark's load generator (tests/test_bench.py)
+#   nodejs, npm                Comunica, the JavaScript SPARQL client (tests/js, locked by package-lock.json)
+#   apache2, nginx             the deployment recipes of deploy/, run on loopback (tests/test_deploy.py);
+#                              only their programs are used: no service is started or enabled
+# Programs come from Debian's packages (apt-get, as root); Comunica from the npm registry with `npm ci`.
+# Run again, it installs nothing: each step is skipped once its program is there.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || missing+=(apache2)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        echo "tests need these Debian packages: ${missing[*]} (install them as root with apt-get)" >&2
+        exit 1
+    fi
+    echo "installing ${missing[*]} (Debian packages)" >&2
+    # Another apt-get may hold the lock for a while on a shared machine: wait for it rather than fail.
+    # The packages' scripts must not start apache2 or nginx on port 80: Debian's policy-rc.d interface
+    # (exit status 101, "action forbidden") holds them back while they install, when no policy is set.
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+        trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    fi
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+        "${missing[@]}" >/dev/null
+fi
+
+# npm ci empties node_modules and installs the locked versions; skipped while they are newer than the lock.
+if [ ! -d js/node_modules/@comunica ] || [ js/package-lock.json -nt js/node_modules ]; then
+    npm ci --prefix js --no-audit --no-fund
+    touch js/node_modules
+fi

@@ -31,7 +31,7 @@ from pyoxigraph import NamedNode, QuerySolutions, Variable
 
 from .dataset import sources
 from .dataset.iris import IriSpace
-from .engine import backend, screening
+from .engine import backend, screening, service_calls
 from .engine.answer_cache import AnswerCache, answer_key
 from .engine.evaluation import Answer, Job
 from .engine.remote_store import RemoteStore
@@ -117,6 +117,9 @@ class Graph:
         try:
             status, payload = self.pool.run(job, timeout, disconnected)
         except QueryTimeout as error:
+            late = None if str(error) else service_calls.timed_out(job.query, self.space.prefixes, timeout)
+            if late is not None:
+                raise late from None
             reason = str(error) or f"the query ran longer than its time limit of {timeout:g} s"
             raise problems.Unavailable(f"query timed out: {reason}", {"Retry-After": "5"}) from None
         except WorkerFailed as error:
@@ -125,6 +128,8 @@ class Graph:
             raise problems.BadRequest("the query stopped the SPARQL engine; it cannot be evaluated here") from None
         if status == "syntax":
             raise problems.BadRequest(f"SPARQL syntax error: {payload}")
+        if status == "io":
+            raise service_calls.failed(job.query, self.space.prefixes, payload)
         if status == "error":
             raise problems.BadRequest(f"the query could not be evaluated: {payload}")
         return payload

@@ -141,3 +141,21 @@ def _service_iri(token: tuple[str, str], prefixes: dict) -> str | None:
         if prefix in prefixes:
             return prefixes[prefix] + local
     return None
+
+
+def services(query: str, prefixes: Mapping[str, str] | None = None) -> list[str]:
+    """The endpoints a query calls with ``SERVICE``, in order, each once (those it names unresolvably left out).
+
+    >>> services("PREFIX x: <http://e/> SELECT * { SERVICE x:sparql {} SERVICE SILENT <http://f/q> {} }")
+    ['http://e/sparql', 'http://f/q']
+    """
+    toks, prefixes, found = list(tokens(query)), dict(prefixes or {}), []
+    for i, (kind, text) in enumerate(toks):
+        if kind == "word" and text.upper() == "PREFIX" and i + 2 < len(toks):
+            prefixes[toks[i + 1][1].rstrip(":")] = toks[i + 2][1][1:-1]
+        elif kind == "word" and text.upper() == "SERVICE":
+            j = i + 2 if i + 1 < len(toks) and toks[i + 1][1].upper() == "SILENT" else i + 1
+            target = _service_iri(toks[j], prefixes) if j < len(toks) else None
+            if target and target not in found:
+                found.append(target)
+    return found

@@ -31,7 +31,7 @@ from pyoxigraph import NamedNode, QuerySolutions, Variable
 
 from .dataset import sources
 from .dataset.iris import IriSpace
-from .engine import backend, screening, service_calls
+from .engine import backend, screening, service_calls, syntax
 from .engine.answer_cache import AnswerCache, answer_key
 from .engine.evaluation import Answer, Job
 from .engine.remote_store import RemoteStore
@@ -127,7 +127,7 @@ class Graph:
         except QueryCrashed:
             raise problems.BadRequest("the query stopped the SPARQL engine; it cannot be evaluated here") from None
         if status == "syntax":
-            raise problems.BadRequest(f"SPARQL syntax error: {payload}")
+            raise problems.BadRequest(f"SPARQL syntax error: {syntax.explain(payload, job.query, self.space.prefixes)}")
         if status == "io":
             raise service_calls.failed(job.query, self.space.prefixes, payload)
         if status == "error":
@@ -143,8 +143,15 @@ class Graph:
                                      {"Retry-After": "5"}) from None
         except backend.EngineError as error:
             if error.status is not None:
-                raise problems.BadRequest(f"the query could not be evaluated: {error}") from None
+                raise problems.BadRequest(self._engine_refusal(job.query, str(error))) from None
             raise problems.Unavailable(str(error), {"Retry-After": "5"}) from None
+
+    def _engine_refusal(self, query: str, message: str) -> str:
+        """What the client is told of an engine's 400: a syntax error in words, at the client's positions."""
+        if syntax.is_syntax_error(message) or syntax.unknown_prefix(query, self.space.prefixes):
+            explained = syntax.explain(message, query, self.space.prefixes, backend.PROLOGUE_LINES)
+            return f"SPARQL syntax error: {explained}"
+        return f"the query could not be evaluated: {message}"
 
     def screen(self, query: str) -> bool:
         """Refuse, before any evaluation, what this endpoint never runs; say whether the query names its dataset."""

@@ -25,6 +25,8 @@ group, built from pyoxigraph terms' N-Triples form: never from raw strings.
 'SELECT ?l WHERE { VALUES (?s) { (<http://e/a>) } ?s ?p ?l }'
 >>> with_prefixes("SELECT * { ?s a d55o:Forum }", {"d55o": "http://e/o#", "owl": "http://e/owl#"})
 'PREFIX d55o: <http://e/o#>\\nSELECT * { ?s a d55o:Forum }'
+>>> with_prefixes("SELECT * { ?s a d55o:Forum }", {"d55o": "http://e/o#"}, "http://h/sparql")
+'BASE <http://h/sparql> PREFIX d55o: <http://e/o#>\\nSELECT * { ?s a d55o:Forum }'
 """
 
 from __future__ import annotations
@@ -69,12 +71,20 @@ class TimedOut(Exception):
     """The engine did not answer within the time limit."""
 
 
-def with_prefixes(query: str, prefixes: dict[str, str]) -> str:
-    """The query with a PREFIX line for each built-in prefix it uses but does not declare."""
+PROLOGUE_LINES = 1  # lines put before the client's query: what the engine's error positions are shifted by
+
+
+def with_prefixes(query: str, prefixes: dict[str, str], base_iri: str | None = None) -> str:
+    """The query after one line declaring the base and each built-in prefix it uses but does not declare.
+
+    One line, so that the engine's error positions are the client's plus
+    :data:`PROLOGUE_LINES` lines. A BASE of the query's own comes later and wins.
+    """
     declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w.-]*):", query, re.IGNORECASE)}
-    lines = [f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items()
-             if name.lower() not in declared and re.search(rf"(?<![\w.-]){re.escape(name)}:", query)]
-    return "".join(lines) + query
+    words = [f"BASE <{base_iri}>"] if base_iri else []
+    words += [f"PREFIX {name}: <{iri}>" for name, iri in prefixes.items()
+              if name.lower() not in declared and re.search(rf"(?<![\w.-]){re.escape(name)}:", query)]
+    return " ".join(words) + "\n" + query if words else query
 
 
 def bind_values(query: str, values: dict) -> str:
@@ -109,9 +119,9 @@ class Engine:
         self._local = threading.local()
 
     def fetch(self, query: str, accept: str, timeout: float, default_graphs=None,
-              named_graphs=None) -> tuple[str, bytes]:
+              named_graphs=None, base_iri: str | None = None) -> tuple[str, bytes]:
         """POST the query; returns (media type, body). Raises EngineError or TimedOut."""
-        fields = [("query", with_prefixes(query, self.prefixes))]
+        fields = [("query", with_prefixes(query, self.prefixes, base_iri))]
         fields += [("default-graph-uri", iri) for iri in default_graphs or ()]
         fields += [("named-graph-uri", iri) for iri in named_graphs or ()]
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
@@ -153,7 +163,8 @@ class Engine:
 
     def answer(self, job: evaluation.Job, timeout: float) -> evaluation.Answer:
         """Run a user query on the engine and shape its result as the embedded store's would be."""
-        media_type, body = self.fetch(job.query, RESULTS_ACCEPT, timeout, job.default_graphs, job.named_graphs)
+        media_type, body = self.fetch(job.query, RESULTS_ACCEPT, timeout, job.default_graphs, job.named_graphs,
+                                      job.base_iri)
         if media_type == "application/n-triples":
             return evaluation.shape(_Triples(body), job)
         result = parse_query_results(body, format=QueryResultsFormat.from_media_type(media_type))

@@ -59,6 +59,17 @@ def tokens(query: str) -> Iterator[tuple[str, str]]:
             yield match.lastgroup, match.group()
 
 
+def spans(query: str) -> Iterator[tuple[str, str, int]]:
+    """The (kind, text, offset) tokens of a query, comments dropped: :func:`tokens` with where each starts.
+
+    >>> list(spans("ASK { ?x }"))
+    [('word', 'ASK', 0), ('open', '{', 4), ('var', '?x', 6), ('close', '}', 9)]
+    """
+    for match in _TOKEN.finditer(query):
+        if match.lastgroup != "comment":
+            yield match.lastgroup, match.group(), match.start()
+
+
 def screen(query: str, allowlist: tuple[str, ...], max_nesting: int,
            prefixes: Mapping[str, str] | None = None) -> bool:
     """Raise :class:`Refused` if the query is an update, calls a service outside

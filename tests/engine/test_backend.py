@@ -295,3 +295,35 @@ def test_an_answer_the_pages_cannot_read_is_the_engines_failure():
 def test_an_engine_url_that_is_not_http_is_a_clear_engine_error():
     with pytest.raises(backend.EngineError, match="not an http"):
         backend.Engine("file:///etc/passwd", {}).fetch("ASK {}", "*/*", 1)
+
+
+@pytest.mark.parametrize("accept", ["text/csv", "application/sparql-results+json", "application/sparql-results+xml"])
+def test_select_star_keeps_the_written_order_over_the_engine_too(both, accept):
+    query = "SELECT * WHERE { ?s a d55o:State ; rdfs:label ?label } ORDER BY ?s ?label LIMIT 3"
+    mine, theirs = (s.get("sparql", params={"query": query}, headers={"Accept": accept}) for s in both)
+    assert mine.status_code == theirs.status_code == 200
+    assert mine.content == theirs.content
+    if accept == "text/csv":
+        assert theirs.text.splitlines()[0] == "s,label"
+
+
+def test_syntax_errors_point_into_the_query_as_written_over_the_engine(both):
+    """The PREFIX and BASE line sent before the query does not shift the positions the client reads."""
+    for server in both:
+        unknown = server.get("sparql", params={"query": "SELECT * WHERE {\n  ?s p:x ?o }"})
+        assert unknown.status_code == 400
+        assert "unknown prefix p: (line 2, column 6)" in unknown.text
+        short = server.get("sparql", params={"query": "SELECT * WHERE { d55:morocco\n  rdfs:label }"})
+        assert short.status_code == 400
+        assert "line 2, column 14: the triple pattern d55:morocco rdfs:label has no object" in short.text
+    cut = [s.get("sparql", params={"query": "SELECT ?x WHERE { ?x ?p ?o }\nLIMT"}) for s in both]
+    assert cut[0].status_code == cut[1].status_code == 400
+    assert "line 2" in cut[1].text and "line 3" not in cut[1].text
+
+
+def test_relative_iris_resolve_against_our_endpoint_not_the_engines(engine):
+    with running_server("--backend", engine) as remote:
+        response = remote.post("sparql", data="CONSTRUCT { <s> <p> 1 } WHERE {}", headers={
+            "Content-Type": "application/sparql-query", "Accept": "application/n-triples"})
+        assert response.status_code == 200
+        assert f"<{remote.url}s> <{remote.url}p>" in response.text

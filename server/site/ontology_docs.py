@@ -15,10 +15,10 @@ import itertools
 from dataclasses import dataclass
 
 from flask import Blueprint
-from pyoxigraph import Literal, NamedNode, RdfFormat, serialize
+from pyoxigraph import Literal, NamedNode
 
 from ..graph import current as graph
-from ..http import caching, problems, representations
+from ..http import caching, problems
 from ..http.negotiation import HTML
 from . import reader, resources
 from .descriptions import Statement, select
@@ -94,13 +94,7 @@ def document(fmt):
     if fmt is HTML:
         doc = documentation(g)
         return reader.html("ontology.html", "/ontology", resources.rdf_alternates("/ontology"), doc=doc)
-    if fmt in resources.GRAPHS:
-        body = graph().store.dump(format=RdfFormat.from_media_type(fmt.media_type), from_graph=g,
-                                  prefixes=graph().space.prefixes)
-    else:
-        body = serialize(graph().store.quads_for_pattern(None, None, None, g),
-                         format=RdfFormat.from_media_type(fmt.media_type), prefixes=graph().space.prefixes)
-    return resources.with_links(representations.bytes_response(body, fmt), "/ontology", fmt, "/ontology")
+    return resources.with_links(resources.graph_document(g, fmt), "/ontology", fmt, "/ontology")
 
 
 def ontology_graph() -> NamedNode:

@@ -42,7 +42,7 @@ def endpoint():
     if _wants_page(RESULT_OFFERS, query_request.format):
         return _page(query_request.query)
     results, graphs = _query_formats(query_request.format)
-    job = Job(query_request.query, results and results.media_type, graphs and graphs.media_type,
+    job = Job(query_request.query, results and results.media_type, graphs and graphs.writer,
               query_request.default_graphs, query_request.named_graphs, base_iri=public_url())
     answer = graph().sparql(job, query_request.timeout, _disconnected())
     fmt = results if answer.kind in ("boolean", "solutions") else graphs

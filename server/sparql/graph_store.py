@@ -22,6 +22,6 @@ def read(graph, target: GraphTarget, fmt: Format) -> Answer:
     """The triples of the graph ``target`` names, serialised in ``fmt``; NotFound if there is none."""
     if target.iri is not None and not graph.store.contains_named_graph(NamedNode(target.iri)):
         raise problems.NotFound(f"this dataset has no graph named <{target.iri}>")
-    job = Job(WHOLE_GRAPH, results_format=None, graph_format=fmt.media_type,
+    job = Job(WHOLE_GRAPH, results_format=None, graph_format=fmt.writer,
               default_graphs=(target.iri,) if target.iri is not None else None)
     return graph.sparql(job)

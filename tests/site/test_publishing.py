@@ -139,7 +139,7 @@ def test_favicon_leads_to_the_icon(client):
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
 
 
-@pytest.mark.parametrize("path", [*PUBLISHED, "sparql?query=ASK%7B%7D"])
+@pytest.mark.parametrize("path", [*PUBLISHED, "sparql?query=ASK%7B%7D", "context.jsonld"])
 def test_a_weak_form_of_the_etag_matches_on_every_route(live_server, path):
     """If-None-Match compares weakly (RFC 9110 13.1.2): a proxy that compresses turns "t" into W/"t".
 

@@ -153,3 +153,23 @@ def test_comunica_reads_the_same_answers_from_every_document_format(live_server)
     assert len(answers["data/morocco.ttl"]) >= 5
     assert all(rows == answers["data/morocco.ttl"] for rows in answers.values()), \
         {path: len(rows) for path, rows in answers.items()}
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("seed", ["id/morocco", "data/morocco.nq", "data/morocco.trig", "data/morocco.ttl"])
+def test_link_traversal_from_any_document_finds_what_the_endpoint_answers(live_server, seed):
+    """Comunica's link traversal, from one document, follows the forum's IRI to its own description.
+
+    The crawl is bounded: the server publishes under its own address (``--base-iri``) and
+    Comunica follows only the IRIs matching the query's patterns; Wikidata cannot be reached and
+    is skipped."""
+    ns = live_server.url
+    query = (f"SELECT ?state WHERE {{ <{ns}id/morocco> <{ns}ontology#memberOf> ?forum . "
+             f"?state <{ns}ontology#memberOf> ?forum }}")
+    done = subprocess.run(["node", str(JS / "traverse.mjs"), ns + seed, query],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    traversed = {row["state"] for row in json.loads(done.stdout)}
+    answer = live_server.get("sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    expected = {b["state"]["value"] for b in answer.json()["results"]["bindings"]}
+    assert len(expected) == 10 and traversed == expected

@@ -144,6 +144,11 @@ class Graph:
         except backend.EngineError as error:
             if error.status is not None:
                 raise problems.BadRequest(self._engine_refusal(job.query, str(error))) from None
+            if error.failed and screening.services(job.query, self.space.prefixes):
+                raise service_calls.failed(job.query, self.space.prefixes, "the SPARQL engine failed while "
+                                           "evaluating the query") from None
+            if error.failed:
+                raise problems.BadGateway(str(error)) from None
             raise problems.Unavailable(str(error), {"Retry-After": "5"}) from None
 
     def _engine_refusal(self, query: str, message: str) -> str:

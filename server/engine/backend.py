@@ -60,11 +60,17 @@ def version(url: str) -> str:
 
 
 class EngineError(Exception):
-    """The engine refused the query (``status`` 400) or could not be reached (``status`` None)."""
+    """The engine refused the query (``status`` 400) or could not be reached (``status`` None).
 
-    def __init__(self, message: str, status: int | None = None):
+    ``failed`` is true when the engine did answer, but with a failure of its own
+    (a 5xx, or a result cut off or unreadable): the query may have failed on a
+    ``SERVICE`` it called.
+    """
+
+    def __init__(self, message: str, status: int | None = None, failed: bool = False):
         super().__init__(message)
         self.status = status
+        self.failed = failed
 
 
 class TimedOut(Exception):
@@ -135,7 +141,7 @@ class Engine:
             raise EngineError(f"the SPARQL engine at {self.url} cannot be reached: {error}") from None
         if status >= 300:
             message = body[:2000].decode("utf-8", "replace").strip()
-            raise EngineError(message or reason, status if 400 <= status < 500 else None)
+            raise EngineError(message or reason, status if 400 <= status < 500 else None, failed=status >= 500)
         return media_type, body
 
     def _post(self, body: bytes, headers: dict, timeout: float) -> tuple[int, str, str, bytes]:
@@ -165,10 +171,14 @@ class Engine:
         """Run a user query on the engine and shape its result as the embedded store's would be."""
         media_type, body = self.fetch(job.query, RESULTS_ACCEPT, timeout, job.default_graphs, job.named_graphs,
                                       job.base_iri)
-        if media_type == "application/n-triples":
-            return evaluation.shape(_Triples(body), job)
-        result = parse_query_results(body, format=QueryResultsFormat.from_media_type(media_type))
-        return evaluation.shape(result, job)
+        try:
+            if media_type == "application/n-triples":
+                return evaluation.shape(_Triples(body), job)
+            result = parse_query_results(body, format=QueryResultsFormat.from_media_type(media_type))
+            return evaluation.shape(result, job)
+        except (SyntaxError, ValueError) as error:  # an engine that fails mid-answer cuts its 200 short
+            raise EngineError(f"the SPARQL engine at {self.url} sent an answer that cannot be read ({error})",
+                              failed=True) from None
 
 
 class _Triples:

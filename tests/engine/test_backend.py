@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import itertools
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -327,3 +328,14 @@ def test_relative_iris_resolve_against_our_endpoint_not_the_engines(engine):
             "Content-Type": "application/sparql-query", "Accept": "application/n-triples"})
         assert response.status_code == 200
         assert f"<{remote.url}s> <{remote.url}p>" in response.text
+
+
+def test_a_failing_service_behind_the_engine_is_502_naming_it(engine):
+    """The engine streams a 200 and fails mid-answer when the SERVICE fails: a gateway's error, not a 500."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{closed.getsockname()[1]}/sparql"
+    with running_server("--backend", engine, base_iri=False, env={"DIALOGUE55_SERVICE_ALLOWLIST": refused}) as remote:
+        response = remote.get("sparql", params={"query": f"SELECT * WHERE {{ SERVICE <{refused}> {{ ?s ?p ?o }} }}"})
+        assert response.status_code == 502
+        assert refused in response.text and "Traceback" not in remote.output()

@@ -116,7 +116,7 @@ def test_the_quads_keep_each_fact_in_the_graph_of_its_sentence(live_server):
     assert graphs == {ns + "graph/sentence-13"}
     # Since issue 14 the description is in the default graph too, once per triple.
     default = parsed.default_graph.identifier
-    named = {triple for c in parsed.contexts() if c.identifier != default for triple in c}
+    named = {triple for g in parsed.graphs() if g.identifier != default for triple in g}
     assert set(parsed.default_graph) == named and member_of in named
 
 

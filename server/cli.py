@@ -102,9 +102,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .dataset.validation import validate
+    from .dataset.validation import BASE_NOTE, validate
 
     values = _config(args)
+    print(BASE_NOTE)
     problems = validate(values["ontology"], list(values["data"]))
     for problem in problems:
         where = f"{problem.file}:{problem.line}" if problem.line else str(problem.file)

@@ -32,7 +32,7 @@ from pyoxigraph import NamedNode, QuerySolutions, Triple, Variable
 
 from .dataset import sources, wikidata_view
 from .dataset.iris import IriSpace
-from .engine import backend, label_service, rewriting, screening
+from .engine import backend, label_service, rewriting, screening, service_calls, syntax
 from .engine.answer_cache import AnswerCache, answer_key
 from .engine.evaluation import Answer, Job
 from .engine.remote_store import RemoteStore
@@ -160,6 +160,9 @@ class Graph:
         try:
             status, payload = self.pool.run(job, timeout, disconnected)
         except QueryTimeout as error:
+            late = None if str(error) else service_calls.timed_out(job.query, self.space.prefixes, timeout)
+            if late is not None:
+                raise late from None
             reason = str(error) or f"the query ran longer than its time limit of {timeout:g} s"
             raise outcome(problems.Unavailable(f"query timed out: {reason}", {"Retry-After": "5"}), "timeout") from None
         except WorkerFailed as error:
@@ -169,7 +172,10 @@ class Graph:
             raise outcome(problems.BadRequest("the query stopped the SPARQL engine; it cannot be evaluated here"),
                           "crashed") from None
         if status == "syntax":
-            raise outcome(problems.BadRequest(f"SPARQL syntax error: {payload}"), "invalid")
+            raise outcome(problems.BadRequest(
+                f"SPARQL syntax error: {syntax.explain(payload, job.query, self.space.prefixes)}"), "invalid")
+        if status == "io":
+            raise outcome(service_calls.failed(job.query, self.space.prefixes, payload), "upstream")
         if status == "error":
             raise outcome(problems.BadRequest(f"the query could not be evaluated: {payload}"), "invalid")
         return payload
@@ -183,7 +189,12 @@ class Graph:
                                                {"Retry-After": "5"}), "timeout") from None
         except backend.EngineError as error:
             if error.status is not None:
-                raise outcome(problems.BadRequest(f"the query could not be evaluated: {error}"), "invalid") from None
+                raise outcome(problems.BadRequest(self._engine_refusal(job.query, str(error))), "invalid") from None
+            if error.failed and screening.services(job.query, self.space.prefixes):
+                raise outcome(service_calls.failed(job.query, self.space.prefixes, "the SPARQL engine failed while "
+                                                   "evaluating the query"), "upstream") from None
+            if error.failed:
+                raise outcome(problems.BadGateway(str(error)), "upstream") from None
             raise outcome(problems.Unavailable(str(error), {"Retry-After": "5"}), "crashed") from None
 
     def published(self, query: str) -> str:
@@ -207,6 +218,13 @@ class Graph:
             return label_service.rewrite(query, self.space.prefixes)
         except label_service.LabelServiceError as error:
             raise problems.BadRequest(f"SERVICE wikibase:label: {error}") from None
+
+    def _engine_refusal(self, query: str, message: str) -> str:
+        """What the client is told of an engine's 400: a syntax error in words, at the client's positions."""
+        if syntax.is_syntax_error(message) or syntax.unknown_prefix(query, self.space.prefixes):
+            explained = syntax.explain(message, query, self.space.prefixes, backend.PROLOGUE_LINES)
+            return f"SPARQL syntax error: {explained}"
+        return f"the query could not be evaluated: {message}"
 
     def screen(self, query: str) -> bool:
         """Refuse, before any evaluation, what this endpoint never runs; say whether the query names its dataset."""

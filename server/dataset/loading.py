@@ -96,9 +96,10 @@ def _load_file(store: Store, path: Path, namespace: str, bar: tqdm, per_statemen
     progress = _Progress(bar, per_statement * (1 if graph is None else 2))
     progress.start()
     try:
-        store.bulk_load(path=str(path), format=fmt, to_graph=graph)
+        base = sources.file_base(namespace, path)
+        store.bulk_load(path=str(path), format=fmt, base_iri=base, to_graph=graph)
         if graph is not None:  # a file of triples is its own union: read it again into the default graph
-            store.bulk_load(path=str(path), format=fmt, to_graph=DefaultGraph())
+            store.bulk_load(path=str(path), format=fmt, base_iri=base, to_graph=DefaultGraph())
     except SyntaxError as error:
         raise sources.DatasetError(f"{path}:{error.lineno or '?'}: {error.msg}") from None
     finally:

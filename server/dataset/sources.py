@@ -11,6 +11,13 @@ Graph naming, so every triple lands in a named graph:
 - a TriG or N-Quads file keeps its own named graphs; its default-graph triples
   go into ``{namespace}graph/{file stem}``.
 
+Relative IRIs in a file (``rdf:about=""``, ``<#x>``, ``<other>``) resolve
+against the file's own graph IRI, ``{namespace}graph/{file stem}``
+(:func:`file_base`): the document is the graph that holds its triples, so
+``<>`` names it, and the base depends on nothing of the machine it is loaded
+on (a ``file://`` location would publish the server's paths). A ``@base`` or
+``xml:base`` in the file wins, as usual. ``dialogue55 validate`` says so.
+
 ``shapes.ttl`` is SHACL for validation, not data, and is never published; a
 ``releases/`` folder holds prior versions of the ontology, served at their
 version IRIs (``/ontology/1.0.0``) and never loaded.
@@ -96,13 +103,22 @@ def rdf_files(source: Source) -> list[Path]:
     return files
 
 
+def file_base(namespace: str, path: Path) -> str:
+    """The base IRI of relative IRIs in a data file: its graph's IRI.
+
+    >>> file_base("https://w3id.org/dialogue55/", Path("data/sq05.rdf"))
+    'https://w3id.org/dialogue55/graph/sq05'
+    """
+    return namespace + "graph/" + path.stem
+
+
 def quads_of(path: Path, source: Source) -> Iterator[Quad]:
     """The quads of one file, in their named graphs, with the namespace rewritten."""
     fmt = rdf_format(path)
     file_graph = NamedNode(source.published_namespace + "graph/" + path.stem)
     rename = _renamer(source.namespace, source.base_iri)
     try:
-        for quad in parse(path=str(path), format=fmt):
+        for quad in parse(path=str(path), format=fmt, base_iri=file_base(source.namespace, path)):
             graph = file_graph if isinstance(quad.graph_name, DefaultGraph) else rename(quad.graph_name)
             yield Quad(rename(quad.subject), rename(quad.predicate), rename(quad.object), graph)
     except SyntaxError as error:

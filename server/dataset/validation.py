@@ -33,9 +33,10 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from ..settings import NAMESPACE
-from . import merge_check
+from . import merge_check, sources
 
-GRAPH_BASE = "https://w3id.org/dialogue55/graph/"
+GRAPH_BASE = NAMESPACE + "graph/"
+BASE_NOTE = f"relative IRIs in a file resolve against its graph, {GRAPH_BASE}{{file stem}}"
 SHAPES_FILE = "shapes.ttl"
 RELEASES = "releases"  # prior versions of the ontology: served at their version IRI, never loaded
 WD_ENTITY = "http://www.wikidata.org/entity/"
@@ -89,13 +90,18 @@ def load_dataset(paths: Iterable[Path | str]) -> Dataset:
         target = dataset.graph(URIRef(GRAPH_BASE + path.stem))
         if fmt in QUAD_FORMATS:
             scratch = Dataset()
-            scratch.parse(path, format=fmt)
+            scratch.parse(path, format=fmt, publicID=file_base(path))
             for s, p, o, g in scratch.quads((None, None, None, None)):
                 graph = target if g is None or g == DATASET_DEFAULT_GRAPH_ID else dataset.graph(g)
                 graph.add((s, p, o))
         else:
-            target.parse(path, format=fmt)
+            target.parse(path, format=fmt, publicID=file_base(path))
     return dataset
+
+
+def file_base(path: Path) -> str:
+    """The base IRI of relative IRIs in ``path``, the server's (see :func:`server.dataset.sources.file_base`)."""
+    return sources.file_base(NAMESPACE, Path(path))
 
 
 def union_graph(paths: Iterable[Path | str]) -> Graph:
@@ -128,7 +134,7 @@ def check_syntax(paths: Iterable[Path | str]) -> list[Problem]:
             problems.append(Problem(str(path), None, "unknown RDF file extension"))
             continue
         try:
-            for _ in pyoxigraph.parse(path=str(path), format=fmt):
+            for _ in pyoxigraph.parse(path=str(path), format=fmt, base_iri=file_base(path)):
                 pass
         except SyntaxError as error:
             problems.append(Problem(str(path), _error_line(error), str(error)))

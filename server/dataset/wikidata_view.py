@@ -41,7 +41,8 @@ PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 XSD = "http://www.w3.org/2001/XMLSchema#"
-DESCRIPTIONS = ("https://schema.org/description", "http://schema.org/description")
+# WDQS's schema:description, in the spelling the endpoint's built-in schema: prefix gives (see the README).
+DESCRIPTIONS = ("https://schema.org/description",)
 
 VIEW_GRAPH = "graph/wikidata-view"
 # Wikidata properties whose values WDQS gives as strings, and as quantities.
@@ -154,7 +155,7 @@ def _values(**values) -> dict:
 
 
 def _descriptions(store: Store, namespace: str) -> list[tuple]:
-    """``schema:description`` (WDQS's term, in both its http and https spellings) from our descriptions."""
+    """``schema:description`` (WDQS's term for an item's description) from our descriptions."""
     rows = _union(store, OUR_DESCRIPTIONS, namespace=Literal(namespace))
     return sorted(((row["s"], NamedNode(name), row["text"]) for row in rows for name in DESCRIPTIONS),
                   key=lambda triple: tuple(str(part) for part in triple))

@@ -27,7 +27,7 @@ from .evaluation import Answer, Job
 def answer_key(version: str, job: Job) -> tuple:
     """What an answer depends on: the dataset version and everything of the job that shapes the bytes."""
     return (version, job.query, job.results_format, job.graph_format, job.default_graphs, job.named_graphs,
-            job.max_rows)
+            job.max_rows, job.base_iri)
 
 
 class AnswerCache(BoundedLRU):

@@ -25,6 +25,8 @@ group, built from pyoxigraph terms' N-Triples form: never from raw strings.
 'SELECT ?l WHERE { VALUES (?s) { (<http://e/a>) } ?s ?p ?l }'
 >>> with_prefixes("SELECT * { ?s a d55o:Forum }", {"d55o": "http://e/o#", "owl": "http://e/owl#"})
 'PREFIX d55o: <http://e/o#>\\nSELECT * { ?s a d55o:Forum }'
+>>> with_prefixes("SELECT * { ?s a d55o:Forum }", {"d55o": "http://e/o#"}, "http://h/sparql")
+'BASE <http://h/sparql> PREFIX d55o: <http://e/o#>\\nSELECT * { ?s a d55o:Forum }'
 """
 
 from __future__ import annotations
@@ -58,23 +60,37 @@ def version(url: str) -> str:
 
 
 class EngineError(Exception):
-    """The engine refused the query (``status`` 400) or could not be reached (``status`` None)."""
+    """The engine refused the query (``status`` 400) or could not be reached (``status`` None).
 
-    def __init__(self, message: str, status: int | None = None):
+    ``failed`` is true when the engine did answer, but with a failure of its own
+    (a 5xx, or a result cut off or unreadable): the query may have failed on a
+    ``SERVICE`` it called.
+    """
+
+    def __init__(self, message: str, status: int | None = None, failed: bool = False):
         super().__init__(message)
         self.status = status
+        self.failed = failed
 
 
 class TimedOut(Exception):
     """The engine did not answer within the time limit."""
 
 
-def with_prefixes(query: str, prefixes: dict[str, str]) -> str:
-    """The query with a PREFIX line for each built-in prefix it uses but does not declare."""
+PROLOGUE_LINES = 1  # lines put before the client's query: what the engine's error positions are shifted by
+
+
+def with_prefixes(query: str, prefixes: dict[str, str], base_iri: str | None = None) -> str:
+    """The query after one line declaring the base and each built-in prefix it uses but does not declare.
+
+    One line, so that the engine's error positions are the client's plus
+    :data:`PROLOGUE_LINES` lines. A BASE of the query's own comes later and wins.
+    """
     declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w.-]*):", query, re.IGNORECASE)}
-    lines = [f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items()
-             if name.lower() not in declared and re.search(rf"(?<![\w.-]){re.escape(name)}:", query)]
-    return "".join(lines) + query
+    words = [f"BASE <{base_iri}>"] if base_iri else []
+    words += [f"PREFIX {name}: <{iri}>" for name, iri in prefixes.items()
+              if name.lower() not in declared and re.search(rf"(?<![\w.-]){re.escape(name)}:", query)]
+    return " ".join(words) + "\n" + query if words else query
 
 
 def bind_values(query: str, values: dict) -> str:
@@ -109,9 +125,9 @@ class Engine:
         self._local = threading.local()
 
     def fetch(self, query: str, accept: str, timeout: float, default_graphs=None,
-              named_graphs=None) -> tuple[str, bytes]:
+              named_graphs=None, base_iri: str | None = None) -> tuple[str, bytes]:
         """POST the query; returns (media type, body). Raises EngineError or TimedOut."""
-        fields = [("query", with_prefixes(query, self.prefixes))]
+        fields = [("query", with_prefixes(query, self.prefixes, base_iri))]
         fields += [("default-graph-uri", iri) for iri in default_graphs or ()]
         fields += [("named-graph-uri", iri) for iri in named_graphs or ()]
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
@@ -125,7 +141,7 @@ class Engine:
             raise EngineError(f"the SPARQL engine at {self.url} cannot be reached: {error}") from None
         if status >= 300:
             message = body[:2000].decode("utf-8", "replace").strip()
-            raise EngineError(message or reason, status if 400 <= status < 500 else None)
+            raise EngineError(message or reason, status if 400 <= status < 500 else None, failed=status >= 500)
         return media_type, body
 
     def _post(self, body: bytes, headers: dict, timeout: float) -> tuple[int, str, str, bytes]:
@@ -153,11 +169,16 @@ class Engine:
 
     def answer(self, job: evaluation.Job, timeout: float) -> evaluation.Answer:
         """Run a user query on the engine and shape its result as the embedded store's would be."""
-        media_type, body = self.fetch(job.query, RESULTS_ACCEPT, timeout, job.default_graphs, job.named_graphs)
-        if media_type == "application/n-triples":
-            return evaluation.shape(_Triples(body), job)
-        result = parse_query_results(body, format=QueryResultsFormat.from_media_type(media_type))
-        return evaluation.shape(result, job)
+        media_type, body = self.fetch(job.query, RESULTS_ACCEPT, timeout, job.default_graphs, job.named_graphs,
+                                      job.base_iri)
+        try:
+            if media_type == "application/n-triples":
+                return evaluation.shape(_Triples(body), job)
+            result = parse_query_results(body, format=QueryResultsFormat.from_media_type(media_type))
+            return evaluation.shape(result, job)
+        except (SyntaxError, ValueError) as error:  # an engine that fails mid-answer cuts its 200 short
+            raise EngineError(f"the SPARQL engine at {self.url} sent an answer that cannot be read ({error})",
+                              failed=True) from None
 
 
 class _Triples:

@@ -26,6 +26,8 @@ from pyoxigraph import (
     serialize,
 )
 
+from . import columns
+
 
 @dataclass(frozen=True)
 class Job:
@@ -44,6 +46,7 @@ class Job:
     prefixes: dict = field(default_factory=dict)
     max_rows: int = 100_000
     names_dataset: bool = False  # the query has FROM / FROM NAMED, which then defines its dataset
+    base_iri: str | None = None  # what relative IRIs of a query without BASE resolve against: the endpoint's URL
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ def evaluate(store: Store, job: Job) -> Answer:
     >>> answer.body.decode().splitlines(), answer.rows, answer.truncated
     (['?s', '<http://e/s>'], 1, False)
     """
-    return shape(store.query(job.query, prefixes=job.prefixes or None, **_dataset_arguments(job)), job)
+    return shape(store.query(job.query, prefixes=job.prefixes or None, base_iri=job.base_iri,
+                             **_dataset_arguments(job)), job)
 
 
 def shape(result, job: Job) -> Answer:
@@ -113,6 +117,7 @@ def _boolean(result: QueryBoolean, job: Job) -> Answer:
 
 def _solutions(result: QuerySolutions, job: Job) -> Answer:
     lines, truncated = _first_lines(result, QueryResultsFormat.TSV, job.max_rows + 1)  # + the header
+    lines = columns.in_written_order(lines, job.query)
     rows = len(lines) - 1
     if job.results_format is None:
         return Answer("solutions", None, b"", rows, truncated)

@@ -25,7 +25,7 @@ engine, and a query that compares strings means exactly that string.
 
 from __future__ import annotations
 
-from .screening import spans
+from .screening import token_spans
 
 
 def rewrite_iris(query: str, canonical: str, published: str) -> str:
@@ -42,7 +42,7 @@ def rewrite_iris(query: str, canonical: str, published: str) -> str:
     if canonical == published:
         return query
     parts, done = [], 0
-    for kind, start, end in spans(query):
+    for kind, _, start, end in token_spans(query):
         if kind != "iri":
             continue
         iri = query[start + 1:end - 1]

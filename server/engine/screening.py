@@ -69,16 +69,6 @@ def token_spans(query: str) -> Iterator[tuple[str, str, int, int]]:
             yield match.lastgroup, match.group(), match.start(), match.end()
 
 
-def spans(query: str) -> Iterator[tuple[str, int, int]]:
-    """The (kind, start, end) of every token, comments included, for code that rewrites a query in place.
-
-    >>> list(spans('ASK { <a:b> "<a:c>" }'))
-    [('word', 0, 3), ('open', 4, 5), ('iri', 6, 11), ('string', 12, 19), ('close', 20, 21)]
-    """
-    for match in _TOKEN.finditer(query):
-        yield match.lastgroup, match.start(), match.end()
-
-
 def screen(query: str, allowlist: tuple[str, ...], max_nesting: int,
            prefixes: Mapping[str, str] | None = None) -> bool:
     """Raise :class:`Refused` if the query is an update, calls a service outside
@@ -161,3 +151,21 @@ def _service_iri(token: tuple[str, str], prefixes: dict) -> str | None:
         if prefix in prefixes:
             return prefixes[prefix] + local
     return None
+
+
+def services(query: str, prefixes: Mapping[str, str] | None = None) -> list[str]:
+    """The endpoints a query calls with ``SERVICE``, in order, each once (those it names unresolvably left out).
+
+    >>> services("PREFIX x: <http://e/> SELECT * { SERVICE x:sparql {} SERVICE SILENT <http://f/q> {} }")
+    ['http://e/sparql', 'http://f/q']
+    """
+    toks, prefixes, found = list(tokens(query)), dict(prefixes or {}), []
+    for i, (kind, text) in enumerate(toks):
+        if kind == "word" and text.upper() == "PREFIX" and i + 2 < len(toks):
+            prefixes[toks[i + 1][1].rstrip(":")] = toks[i + 2][1][1:-1]
+        elif kind == "word" and text.upper() == "SERVICE":
+            j = i + 2 if i + 1 < len(toks) and toks[i + 1][1].upper() == "SILENT" else i + 1
+            target = _service_iri(toks[j], prefixes) if j < len(toks) else None
+            if target and target not in found:
+                found.append(target)
+    return found

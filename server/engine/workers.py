@@ -68,6 +68,8 @@ def _serve(conn: Connection, source: sources.Source, server_pid: int) -> None:
             conn.send(("ok", evaluation.evaluate(store, job)))
         except SyntaxError as error:
             conn.send(("syntax", str(error)))
+        except OSError as error:  # network I/O while evaluating: a SERVICE call failed
+            conn.send(("io", evaluation.error_message(error)))
         except Exception as error:  # an evaluation error belongs to the query, not the worker
             conn.send(("error", evaluation.error_message(error)))
 

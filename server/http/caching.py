@@ -45,9 +45,20 @@ def conditional(response: Response, version: str) -> Response:
                response.headers.get("Content-Language", ""), response.headers.get("Location", ""))
     response.set_etag(tag)
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-    if parse_etags(request.headers.get("If-None-Match")).contains(tag):
+    if matches(request.headers.get("If-None-Match"), tag):
         return not_modified(response)
     return response
+
+
+def matches(if_none_match: str | None, tag: str) -> bool:
+    """Whether an ``If-None-Match`` value names ``tag``, compared weakly (RFC 9110 section 13.1.2).
+
+    >>> matches('W/"abc"', "abc"), matches('"x", "abc"', "abc"), matches("*", "abc")
+    (True, True, True)
+    >>> matches('"abd"', "abc"), matches(None, "abc")
+    (False, False)
+    """
+    return parse_etags(if_none_match).contains_weak(tag)
 
 
 def not_modified(response: Response) -> Response:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 ROUTE = "dialogue55.route"  # the Flask endpoint name, e.g. ``sparql.endpoint``
 OUTCOME = "dialogue55.outcome"  # what became of a query: see OUTCOMES
 QUERY_SECONDS = "dialogue55.query_seconds"  # how long answering the query took (evaluation or answer cache)
-OUTCOMES = ("ok", "truncated", "timeout", "refused", "invalid", "crashed")
+OUTCOMES = ("ok", "truncated", "timeout", "refused", "invalid", "upstream", "crashed")
 UNMATCHED = "unmatched"  # the route of a request no route matched (a 404 or 405)
 VALUE_PREFIX = 40  # characters kept of each query-string value in the log
 PATH_LENGTH = 200  # characters kept of the path (and of X-Forwarded-For)

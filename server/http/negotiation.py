@@ -15,6 +15,8 @@ True
 'csv'
 >>> negotiate(RESULTS, "text/*").name, negotiate(RESULTS, "text/xml").name
 ('csv', 'xml')
+>>> negotiate(GRAPHS, "text/n3").content_type, negotiate(GRAPHS, "text/n3").writer
+('text/n3; charset=utf-8', 'text/turtle')
 """
 
 from __future__ import annotations
@@ -35,6 +37,12 @@ class Format:
     media_type: str
     aliases: tuple[str, ...] = ()
     text: bool = True
+    written_as: str = ""  # the media type of the serialiser, when it is not ``media_type``'s own
+
+    @property
+    def writer(self) -> str:
+        """The media type pyoxigraph serialises this format with (N3 is written as Turtle)."""
+        return self.written_as or self.media_type
 
     @property
     def content_type(self) -> str:
@@ -65,6 +73,8 @@ GRAPHS = (
     _rdf("nt", RdfFormat.N_TRIPLES, "text/plain"),
     _rdf("rdf", RdfFormat.RDF_XML, "application/xml", "text/xml"),
     _rdf("jsonld", RdfFormat.JSON_LD, "application/json"),
+    # Turtle is N3: a client that asks for N3 gets Turtle, labelled as what it asked for.
+    Format("n3", RdfFormat.N3.media_type, written_as=RdfFormat.TURTLE.media_type),
 )
 DATASETS = (
     _rdf("trig", RdfFormat.TRIG, "application/x-trig"),

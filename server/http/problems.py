@@ -47,5 +47,17 @@ class UnsupportedMediaType(Problem):
     status, title = 415, "Unsupported Media Type"
 
 
+class BadGateway(Problem):
+    """An upstream the request needed (a SERVICE endpoint) failed or answered badly."""
+
+    status, title = 502, "Bad Gateway"
+
+
 class Unavailable(Problem):
     status, title = 503, "Service Unavailable"
+
+
+class GatewayTimeout(Problem):
+    """An upstream the request needed (a SERVICE endpoint) gave no answer in time."""
+
+    status, title = 504, "Gateway Timeout"

@@ -14,7 +14,7 @@ from .negotiation import Format
 
 def rdf(triples_or_quads, fmt: Format, prefixes: dict | None = None) -> Response:
     """Triples (or quads, for dataset formats) serialised by pyoxigraph."""
-    body = serialize(triples_or_quads, format=RdfFormat.from_media_type(fmt.media_type), prefixes=prefixes)
+    body = serialize(triples_or_quads, format=RdfFormat.from_media_type(fmt.writer), prefixes=prefixes)
     return bytes_response(body, fmt)
 
 

@@ -17,7 +17,10 @@ that has its answer finds it already logged and counted; a streamed one, once se
 
 Request bodies are read until they pass Flask's ``MAX_CONTENT_LENGTH`` (by at
 most one chunk), so an oversized body is refused by Flask (413) without being
-held whole; a GET without ``Content-Length`` or ``Transfer-Encoding`` has none. Bodies up
+held whole; a GET without ``Content-Length`` or ``Transfer-Encoding`` has none.
+A request whose ``Content-Length`` already declares more is answered 413 at
+once, before any of its body is awaited, and then closed gracefully
+(:func:`_refuse_declared_length`). Bodies up
 to :data:`BUFFERED` bytes are answered in one piece; longer ones (dumps, large
 results) are streamed, the thread waiting for each piece to be sent.
 """
@@ -67,6 +70,9 @@ class Application:
         if stored is not None:
             self._observe(scope, arrived, started, stored.status, len(stored.body), "hit", {ROUTE: stored.route})
             protocol.response_bytes(stored.status, stored.headers, stored.body)
+            return
+        if _declared_length(scope) > self.max_body:
+            await _refuse_declared_length(protocol, self.max_body)
             return
         try:
             body = await _read_body(protocol, self.max_body + 1) if _has_body(scope) else b""
@@ -125,6 +131,43 @@ def _has_body(scope) -> bool:
     """Whether the request may carry a body: in HTTP/1.x only with one of these headers."""
     return scope.http_version.startswith("2") or "content-length" in scope.headers \
         or "transfer-encoding" in scope.headers
+
+
+LINGER_SECONDS = 2.0  # how long a refused body is still read, so the client sees the answer (as Apache's lingering close)
+LINGER_BYTES = 4 * 1024 * 1024  # and at most this much of it
+
+
+def _declared_length(scope) -> int:
+    """The body length a request declares in ``Content-Length`` (0 when absent; hyper has checked its form)."""
+    value = scope.headers.get("content-length") or "0"
+    return int(value) if value.isdigit() else 0
+
+
+async def _refuse_declared_length(protocol, limit: int) -> None:
+    """Answer 413 to a body declared too long, then close the connection gracefully.
+
+    The answer goes out before any body is read. Closing a socket that still
+    has unread bytes makes the kernel send a reset, and a client still sending
+    would lose the 413 already on its way; so the body keeps being read and
+    dropped for a moment (:data:`LINGER_SECONDS`, :data:`LINGER_BYTES`), as a
+    lingering close does, and the connection is closed after.
+    """
+    body = f"413 Content Too Large: the request body is longer than {limit} bytes\n".encode()
+    protocol.response_bytes(413, [("content-type", "text/plain; charset=utf-8"), ("connection", "close"),
+                                  ("cache-control", "no-cache")], body)
+    try:
+        await asyncio.wait_for(_drain(protocol, LINGER_BYTES), LINGER_SECONDS)
+    except Exception:  # timed out, or the client closed: either way the linger is over
+        pass
+
+
+async def _drain(protocol, limit: int) -> None:
+    """Read and drop up to ``limit`` bytes of the body."""
+    size = 0
+    async for chunk in protocol:
+        size += len(chunk)
+        if size > limit:
+            return
 
 
 async def _read_body(protocol, limit: int) -> bytes:

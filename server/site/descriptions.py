@@ -112,21 +112,29 @@ def select(graph: Graph, name: str, limit: int | None = None, offset: int = 0, *
 
 
 def quads(store: Store, description: Description) -> list[Quad]:
-    """The description as quads: statements in their graphs, labels of what they mention,
-    and what the dataset says about each evidence graph (the quoted sentence, its source)."""
+    """The description as quads: statements in their graphs, what the dataset says about each
+    evidence graph (the quoted sentence, its source), and the labels of every IRI these mention,
+    the evidence's included (``d55:article``), so a client can show the document without
+    another request."""
     found: dict[Quad, None] = {}
-    mentioned: dict[str, None] = {description.iri: None}
     for st in description.outgoing.statements + description.incoming.statements:
         for g in st.graphs:
             found[Quad(st.subject, st.predicate, st.object, g)] = None
-        for term in (st.subject, st.predicate, st.object):
-            if isinstance(term, NamedNode):
-                mentioned[term.value] = None
-    for iri in mentioned:
-        for prop in LABEL_PROPERTIES:
-            found.update(dict.fromkeys(store.quads_for_pattern(NamedNode(iri), prop, None, None)))
     for g in description.evidence:
         found.update(dict.fromkeys(itertools.islice(store.quads_for_pattern(g, None, None, None),
                                                     MAX_GRAPH_DESCRIPTION)))
+    for iri in mentioned(description.iri, found):
+        for prop in LABEL_PROPERTIES:
+            found.update(dict.fromkeys(store.quads_for_pattern(NamedNode(iri), prop, None, None)))
     # The default graph holds the derived union; a description publishes the named graphs only.
     return [q for q in found if isinstance(q.graph_name, NamedNode)]
+
+
+def mentioned(iri: str, quads) -> dict[str, None]:
+    """``iri`` and every IRI the quads name (subjects, predicates, objects, graphs), in order."""
+    found: dict[str, None] = {iri: None}
+    for quad in quads:
+        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
+            if isinstance(term, NamedNode):
+                found[term.value] = None
+    return found

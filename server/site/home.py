@@ -82,7 +82,7 @@ def search():
 @bp.route("/.well-known/void")
 def void_description():
     fmt = resources.acceptable(GRAPHS)
-    return representations.rdf(void.description(graph(), request.host_url), fmt, graph().space.prefixes)
+    return resources.triples_response(void.description(graph(), request.host_url), fmt)
 
 
 @bp.route("/dump.<ext>")
@@ -91,7 +91,7 @@ def dump(ext: str):
     fmt = next((f for f in negotiation.DATASETS if f.name == ext), None)
     if fmt is None:
         raise problems.NotFound(f"no dump in .{ext[:20]}; there are /dump.trig and /dump.nq")
-    body = serialize(sources.named_quads(graph().store), format=RdfFormat.from_media_type(fmt.media_type),
+    body = serialize(sources.named_quads(graph().store), format=RdfFormat.from_media_type(fmt.writer),
                      prefixes=graph().space.prefixes if fmt.name == "trig" else None)
     return representations.bytes_response(body, fmt)
 

@@ -1,7 +1,12 @@
 """schema.org JSON-LD embedded in each resource page, so search engines understand it.
 
 The mapping is data: our classes to schema.org types, our properties to
-schema.org properties. Every resource linked with ``owl:sameAs`` to a
+schema.org properties. The context is inline (:data:`CONTEXT`: schema.org as
+the vocabulary, and the two terms whose values are links), so a JSON-LD
+processor reads the block with no network access, where ``"@context":
+"https://schema.org"`` would need schema.org's context fetched first. Names
+are value objects carrying their language (``{"@value": "Maroc",
+"@language": "fr"}``). Every resource linked with ``owl:sameAs`` to a
 Wikidata item names it in ``sameAs``. Templates embed the result with
 Jinja's ``tojson`` filter, which escapes ``<``, ``>``, ``&`` and ``'``, so no
 data can close the ``<script type="application/ld+json">`` block.
@@ -29,6 +34,8 @@ OUTGOING = {
     "sourceAddress": "url",
 }
 INCOMING = {"memberOf": "member", "participantIn": "attendee"}
+SCHEMA = "https://schema.org/"
+CONTEXT = {"@vocab": SCHEMA, "sameAs": {"@type": "@id"}, "url": {"@type": "@id"}}
 SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
 OWL_SAME_AS = NamedNode("http://www.w3.org/2002/07/owl#sameAs")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -37,12 +44,12 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 def describe(linker: Linker, d: Description) -> dict:
     """The schema.org description of the resource of ``d`` (first page of each side)."""
     ontology = linker.space.namespace + "ontology#"
-    data: dict = {"@context": "https://schema.org", "@id": d.iri}
+    data: dict = {"@context": CONTEXT, "@id": d.iri}
     types = sorted({TYPES[t] for st in d.outgoing.statements if st.predicate.value == RDF_TYPE
                     and (t := st.object.value.removeprefix(ontology)) in TYPES})
     if types:
         data["@type"] = types[0] if len(types) == 1 else types
-    data["name"] = linker.labels.of(d.iri).text
+    data["name"] = named(linker, d.iri)
     data["sameAs"] = same_as(linker, d.iri)
     for st in d.outgoing.statements:
         name = st.predicate.value.removeprefix(ontology)
@@ -64,7 +71,13 @@ def node(linker: Linker, term) -> object:
         return term.value
     if not isinstance(term, NamedNode):
         return None
-    return {"@id": term.value, "name": linker.labels.of(term.value).text, "sameAs": same_as(linker, term.value)}
+    return {"@id": term.value, "name": named(linker, term.value), "sameAs": same_as(linker, term.value)}
+
+
+def named(linker: Linker, iri: str):
+    """The label of ``iri`` with its language, or its bare text when it has none."""
+    label = linker.labels.of(iri)
+    return {"@value": label.text, "@language": label.lang} if label.lang else label.text
 
 
 def same_as(linker: Linker, iri: str) -> list[str]:

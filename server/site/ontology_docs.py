@@ -15,7 +15,7 @@ import itertools
 from dataclasses import dataclass
 
 from flask import Blueprint
-from pyoxigraph import Literal, NamedNode, RdfFormat, serialize
+from pyoxigraph import Literal, NamedNode
 
 from ..dataset.sources import RELEASES
 from ..graph import current as graph
@@ -111,13 +111,7 @@ def document(fmt):
     if fmt is HTML:
         doc = documentation(g)
         return reader.html("ontology.html", "/ontology", resources.rdf_alternates("/ontology"), doc=doc)
-    if fmt in resources.GRAPHS:
-        body = graph().store.dump(format=RdfFormat.from_media_type(fmt.media_type), from_graph=g,
-                                  prefixes=graph().space.prefixes)
-    else:
-        body = serialize(graph().store.quads_for_pattern(None, None, None, g),
-                         format=RdfFormat.from_media_type(fmt.media_type), prefixes=graph().space.prefixes)
-    return resources.with_links(representations.bytes_response(body, fmt), "/ontology", fmt, "/ontology")
+    return resources.with_links(resources.graph_document(g, fmt), "/ontology", fmt, "/ontology")
 
 
 def ontology_graph() -> NamedNode:

@@ -9,22 +9,24 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from flask import Blueprint, current_app, request
-from pyoxigraph import NamedNode, RdfFormat, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
 from ..dataset.iris import WIKIDATA_ENTITY, is_slug
 from ..graph import current as graph
 from ..http import caching, negotiation, problems, representations
 from ..http.negotiation import DATASETS, GRAPHS, HTML
-from . import descriptions, graph_pages, pages, reader
+from . import compacted, context, descriptions, graph_pages, pages, reader
 from .reader import Alternate
 
 bp = Blueprint("resources", __name__)
 caching.register(bp, lambda: graph().version)
 
 RDF_OFFERS = GRAPHS + DATASETS
+JSONLD = negotiation.BY_NAME["jsonld"]
 DOCUMENT_OFFERS = (HTML,) + RDF_OFFERS
 QID = re.compile(r"^Q[1-9][0-9]{0,11}$")
 
@@ -61,9 +63,14 @@ def named_graph(name: str):
     iri = graph_iri(slug)
     if fmt is HTML:
         return graph_pages.graph_page(slug, iri, page_number("page"), page_size())
-    body = graph().store.dump(format=_rdf_format(fmt), from_graph=_named(iri), prefixes=graph().space.prefixes) \
-        if fmt in GRAPHS else _graph_as_dataset(iri, fmt)
-    return with_links(representations.bytes_response(body, fmt), f"/graph/{slug}", fmt, f"/graph/{slug}")
+    return with_links(graph_document(_named(iri), fmt), f"/graph/{slug}", fmt, f"/graph/{slug}")
+
+
+@bp.route(compacted.CONTEXT_PATH)
+def jsonld_context():
+    """The JSON-LD context of every JSON-LD document here, on its own, for clients to cache and reuse."""
+    body = json.dumps({"@context": context.context(graph())}, ensure_ascii=False, indent=1).encode("utf-8")
+    return representations.bytes_response(body, JSONLD)
 
 
 @bp.route("/wikidata/<qid>")
@@ -128,10 +135,35 @@ def page_size() -> int:
 
 
 def rdf(quads, fmt):
-    if fmt.name in ("trig", "nq"):
-        return representations.rdf(quads, fmt, graph().space.prefixes)
+    """A description in ``fmt``: its triples, or for TriG and N-Quads its quads and its triples.
+
+    In a dataset format the description is in the default graph as well as in
+    the evidence graphs, so a client that asks the plain-triple question of
+    the document (``SELECT * { <iri> ?p ?o }`` over it, or link traversal)
+    finds the same answer as in Turtle.
+    """
     triples = list(dict.fromkeys(q.triple for q in quads))
+    if fmt in DATASETS:
+        return representations.rdf([*(Quad(t.subject, t.predicate, t.object) for t in triples), *quads], fmt,
+                                   graph().space.prefixes)
+    return triples_response(triples, fmt)
+
+
+def triples_response(triples, fmt):
+    """Triples in ``fmt``: JSON-LD compacted with the dataset's context, the others by pyoxigraph."""
+    if fmt.name == "jsonld" and len(triples) <= compacted.MAX_TRIPLES:
+        return representations.bytes_response(compacted.document(triples, context.context(graph())), fmt)
     return representations.rdf(triples, fmt, graph().space.prefixes)
+
+
+def graph_document(graph_name: NamedNode, fmt):
+    """The whole named graph ``graph_name`` in ``fmt`` (in a dataset format, as that graph's quads)."""
+    if fmt.name == "jsonld":
+        triples = [q.triple for q in graph().store.quads_for_pattern(None, None, None, graph_name)]
+        return triples_response(triples, fmt)
+    body = graph().store.dump(format=_rdf_format(fmt), from_graph=graph_name, prefixes=graph().space.prefixes) \
+        if fmt in GRAPHS else _graph_as_dataset(graph_name.value, fmt)
+    return representations.bytes_response(body, fmt)
 
 
 def rdf_alternates(path: str) -> list[Alternate]:
@@ -170,7 +202,7 @@ def _named(iri: str) -> NamedNode:
 
 
 def _rdf_format(fmt) -> RdfFormat:
-    return RdfFormat.from_media_type(fmt.media_type)
+    return RdfFormat.from_media_type(fmt.writer)
 
 
 def _graph_as_dataset(iri: str, fmt) -> bytes:

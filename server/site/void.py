@@ -105,8 +105,7 @@ def description(graph: Graph, root: str) -> list[Triple]:
     add(ds, VOID + "uriSpace", Literal(graph.space.namespace + "id/"))
     for iri in stats.examples:
         add(ds, VOID + "exampleResource", NamedNode(iri))
-    add(ds, VOID + "vocabulary", NamedNode(graph.space.namespace + "ontology#"))
-    for vocab in stats.vocabularies:
+    for vocab in dict.fromkeys((graph.space.namespace + "ontology#", *stats.vocabularies)):
         add(ds, VOID + "vocabulary", NamedNode(vocab))
     for name, media_type in DUMPS:
         dump = NamedNode(root + name)
@@ -129,7 +128,7 @@ def description(graph: Graph, root: str) -> list[Triple]:
     out.append(Triple(wikidata, RDF_TYPE, NamedNode(VOID + "Dataset")))
     add(wikidata, VOID + "uriSpace", Literal(WIKIDATA_ENTITY))
     add(wikidata, VOID + "sparqlEndpoint", NamedNode("https://query.wikidata.org/sparql"))
-    return out
+    return list(dict.fromkeys(out))  # a document never states a triple twice
 
 
 def _integer(n: int) -> Literal:

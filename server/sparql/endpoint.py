@@ -46,8 +46,8 @@ def endpoint():
     if _wants_page(RESULT_OFFERS, query_request.format):
         return _page(query_request.query)
     results, graphs = _query_formats(query_request.format)
-    job = Job(query_request.query, results and results.media_type, graphs and graphs.media_type,
-              query_request.default_graphs, query_request.named_graphs)
+    job = Job(query_request.query, results and results.media_type, graphs and graphs.writer,
+              query_request.default_graphs, query_request.named_graphs, base_iri=public_url())
     answer = _run(job, query_request.timeout)
     fmt = results if answer.kind in ("boolean", "solutions") else graphs
     if fmt is None:
@@ -122,6 +122,17 @@ def _one_format(offers: tuple, name: str | None):
     if fmt is None:
         raise problems.NotAcceptable(f"this resource is offered as {negotiation.names(offers)}")
     return fmt
+
+
+def public_url() -> str:
+    """The endpoint's own public URL, the base of relative IRIs in a query without BASE.
+
+    Under ``--base-iri`` it is that address's ``sparql``; otherwise the URL the
+    request was made to, with the host a proxy forwards in ``Host``, as
+    ``oxigraph serve`` resolves against its own URL.
+    """
+    root = current_app.config["DIALOGUE55"]["base_iri"]
+    return root + "sparql" if root else request.base_url
 
 
 def _disconnected():

@@ -24,6 +24,6 @@ def read(graph, target: GraphTarget, fmt: Format) -> Answer:
     iri = None if target.iri is None else graph.published_iri(target.iri)
     if iri is not None and not graph.store.contains_named_graph(NamedNode(iri)):
         raise problems.NotFound(f"this dataset has no graph named <{target.iri}>")
-    job = Job(WHOLE_GRAPH, results_format=None, graph_format=fmt.media_type,
+    job = Job(WHOLE_GRAPH, results_format=None, graph_format=fmt.writer,
               default_graphs=(iri,) if iri is not None else None)
     return graph.sparql(job)

@@ -81,6 +81,7 @@ def decode(request: Request) -> QueryRequest | None:
         raise problems.ReadOnly("this endpoint is read-only; SPARQL Update is not accepted")
     query = _one_query(params, body_query, request.method)
     if query is None:
+        _no_query_parameters(params)
         return None
     return QueryRequest(
         query=query,
@@ -134,6 +135,26 @@ def _one_query(params: MultiDict, body_query: str | None, method: str) -> str | 
     if "\x00" in queries[0]:
         raise problems.BadRequest("the query contains a NUL character")
     return queries[0]
+
+
+# Parameters of the query operation: without a query they are a malformed request (a bare GET,
+# ``?format=``, and the Graph Store's ``?default`` and ``?graph=`` are not queries and stay valid).
+QUERY_PARAMETERS = ("default-graph-uri", "named-graph-uri", "timeout")
+
+
+def _no_query_parameters(params: MultiDict) -> None:
+    """Refuse query-protocol parameters sent without a query.
+
+    >>> _no_query_parameters(MultiDict({"format": "ttl"}))
+    >>> _no_query_parameters(MultiDict({"default-graph-uri": "http://e/g"}))
+    Traceback (most recent call last):
+    ...
+    server.http.problems.BadRequest: default-graph-uri is a parameter of a query, and the request carries no query
+    """
+    given = [name for name in QUERY_PARAMETERS if name in params]
+    if given:
+        raise problems.BadRequest(f"{', '.join(given)} {'is a parameter' if len(given) == 1 else 'are parameters'} "
+                                  "of a query, and the request carries no query")
 
 
 def _iris(params: MultiDict, name: str) -> tuple[str, ...] | None:

@@ -31,7 +31,7 @@ SH = "http://www.w3.org/ns/shacl#"
 FORMAT_IRIS = {
     "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
     "tsv": "SPARQL_Results_TSV", "ttl": "Turtle", "nt": "N-Triples", "rdf": "RDF_XML",
-    "jsonld": "JSON-LD", "trig": "TriG", "nq": "N-Quads",
+    "jsonld": "JSON-LD", "n3": "N3", "trig": "TriG", "nq": "N-Quads",
 }
 
 

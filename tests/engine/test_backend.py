@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import itertools
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -305,3 +306,82 @@ def test_an_answer_the_pages_cannot_read_is_the_engines_failure():
 def test_an_engine_url_that_is_not_http_is_a_clear_engine_error():
     with pytest.raises(backend.EngineError, match="not an http"):
         backend.Engine("file:///etc/passwd", {}).fetch("ASK {}", "*/*", 1)
+
+
+@pytest.mark.parametrize("accept", ["text/csv", "application/sparql-results+json", "application/sparql-results+xml"])
+def test_select_star_keeps_the_written_order_over_the_engine_too(both, accept):
+    query = "SELECT * WHERE { ?s a d55o:State ; rdfs:label ?label } ORDER BY ?s ?label LIMIT 3"
+    mine, theirs = (s.get("sparql", params={"query": query}, headers={"Accept": accept}) for s in both)
+    assert mine.status_code == theirs.status_code == 200
+    assert mine.content == theirs.content
+    if accept == "text/csv":
+        assert theirs.text.splitlines()[0] == "s,label"
+
+
+def test_syntax_errors_point_into_the_query_as_written_over_the_engine(both):
+    """The PREFIX and BASE line sent before the query does not shift the positions the client reads."""
+    for server in both:
+        unknown = server.get("sparql", params={"query": "SELECT * WHERE {\n  ?s ex:x ?o }"})
+        assert unknown.status_code == 400
+        assert "unknown prefix ex: (line 2, column 6)" in unknown.text
+        short = server.get("sparql", params={"query": "SELECT * WHERE { d55:morocco\n  rdfs:label }"})
+        assert short.status_code == 400
+        assert "line 2, column 14: the triple pattern d55:morocco rdfs:label has no object" in short.text
+    cut = [s.get("sparql", params={"query": "SELECT ?x WHERE { ?x ?p ?o }\nLIMT"}) for s in both]
+    assert cut[0].status_code == cut[1].status_code == 400
+    assert "line 2" in cut[1].text and "line 3" not in cut[1].text
+
+
+def test_relative_iris_resolve_against_our_endpoint_not_the_engines(engine):
+    with running_server("--backend", engine) as remote:
+        response = remote.post("sparql", data="CONSTRUCT { <s> <p> 1 } WHERE {}", headers={
+            "Content-Type": "application/sparql-query", "Accept": "application/n-triples"})
+        assert response.status_code == 200
+        assert f"<{remote.url}s> <{remote.url}p>" in response.text
+
+
+def test_a_failing_service_behind_the_engine_is_502_naming_it(engine):
+    """The engine streams a 200 and fails mid-answer when the SERVICE fails: a gateway's error, not a 500."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{closed.getsockname()[1]}/sparql"
+    with running_server("--backend", engine, base_iri=False, env={"DIALOGUE55_SERVICE_ALLOWLIST": refused}) as remote:
+        response = remote.get("sparql", params={"query": f"SELECT * WHERE {{ SERVICE <{refused}> {{ ?s ?p ?o }} }}"})
+        assert response.status_code == 502
+        assert refused in response.text and "Traceback" not in remote.output()
+
+
+WIKIDATA_QUESTIONS = [
+    'SELECT ?state ?stateLabel WHERE { ?state wdt:P463 ?forum . '
+    'SERVICE wikibase:label { bd:serviceParam wikibase:language "ar,en". } } ORDER BY ?state',
+    "SELECT ?quote WHERE { wd:Q1028 p:P463 ?st . ?st ps:P463 ?forum ; prov:wasDerivedFrom ?ref . "
+    "?ref pr:P1683 ?quote }",
+]
+
+
+@pytest.mark.parametrize("query", WIKIDATA_QUESTIONS)
+def test_wikidata_questions_are_answered_over_the_engine_as_embedded(both, query):
+    """The engine holds the Wikidata view from the export, and never sees SERVICE wikibase:label."""
+    mine, theirs = (s.get("sparql", params={"query": query}, headers={"Accept": "text/csv"}) for s in both)
+    assert mine.status_code == theirs.status_code == 200
+    assert mine.content == theirs.content and mine.content.count(b"\n") >= 2
+
+
+def test_an_engine_without_the_wikidata_view_is_named_at_start(tmp_path):
+    """An engine loaded from the files, not from the export, lacks the view: the start says so in one line."""
+    store = tmp_path / "store"
+    for path in sorted([*(ROOT / "data").glob("*.ttl"), *(ROOT / "data").glob("*.trig")]):
+        graph = [] if path.suffix == ".trig" else ["--graph", "https://w3id.org/dialogue55/graph/" + path.stem]
+        subprocess.run([oxigraph_binary(), "load", "--location", str(store), "--file", str(path), *graph],
+                       check=True, capture_output=True)
+    port = free_port()
+    process = subprocess.Popen([oxigraph_binary(), "serve-read-only", "--location", str(store),
+                                "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _await_ready(f"http://127.0.0.1:{port}/", process, open(tmp_path / "log", "w+"))
+        with running_server("--backend", f"http://127.0.0.1:{port}/query", base_iri=False) as remote:
+            assert "holds no https://w3id.org/dialogue55/graph/wikidata-view graph" in remote.output()
+    finally:
+        process.terminate()
+        process.wait(10)

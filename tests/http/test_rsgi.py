@@ -6,6 +6,8 @@ import asyncio
 import csv
 import io
 import json
+import selectors
+import socket
 import threading
 from types import SimpleNamespace
 
@@ -159,3 +161,42 @@ def test_a_url_past_64_kib_is_refused_with_414_and_the_same_query_posted_runs(li
     posted = live_server.post("sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
     assert posted.status_code == 200
     assert posted.json()["boolean"] is True
+
+
+def _port(server) -> int:
+    return int(server.url.rsplit(":", 1)[1].strip("/"))
+
+
+def test_a_declared_length_over_the_limit_is_413_at_once(live_server):
+    """50 GiB declared, a few bytes sent: the answer comes without waiting for the rest of the body."""
+    with socket.create_connection(("127.0.0.1", _port(live_server)), timeout=10) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                     b"Content-Length: 53687091200\r\n\r\nASK {}")
+        answer = sock.recv(65536)  # the socket's timeout fails the test if nothing comes
+    assert answer.startswith(b"HTTP/1.1 413 ")
+    assert b"connection: close" in answer.lower()
+    assert b"the request body is longer than" in answer
+
+
+def test_a_client_still_sending_a_refused_body_reads_the_413(live_server):
+    """The connection is closed gracefully: the server reads and drops the body for a moment after
+    answering, so a client busy sending sees the 413 instead of a reset."""
+    sock = socket.create_connection(("127.0.0.1", _port(live_server)), timeout=10)
+    sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                 b"Content-Length: 53687091200\r\n\r\n")
+    answer = b""
+    with sock:
+        selector = selectors.DefaultSelector()
+        selector.register(sock, selectors.EVENT_READ | selectors.EVENT_WRITE)
+        while b"\r\n\r\n" not in answer:
+            events = selector.select(timeout=10)
+            assert events, "no answer while sending"
+            for _, mask in events:
+                if mask & selectors.EVENT_WRITE:
+                    sock.send(b"x" * 16384)
+                if mask & selectors.EVENT_READ:
+                    chunk = sock.recv(65536)
+                    assert chunk, "the connection was closed before the answer"
+                    answer += chunk
+        selector.close()
+    assert answer.startswith(b"HTTP/1.1 413 ")

@@ -1,10 +1,11 @@
-// Run one SPARQL query with Comunica against an endpoint, print what came back as JSON.
-// Usage: node query.mjs ENDPOINT QUERY  ->  {"kind": "bindings"|"boolean"|"quads", "rows": [...]}
+// Run one SPARQL query with Comunica against an endpoint or over a document, print what came back as JSON.
+// Usage: node query.mjs URL QUERY [sparql|document]  ->  {"kind": "bindings"|"boolean"|"quads", "rows": [...]}
+// "document": Comunica dereferences URL itself (its own Accept header, redirects followed) and queries what it read.
 import { QueryEngine } from "@comunica/query-sparql";
 
-const [endpoint, query] = process.argv.slice(2);
+const [endpoint, query, kind = "sparql"] = process.argv.slice(2);
 const engine = new QueryEngine();
-const context = { sources: [{ type: "sparql", value: endpoint }] };
+const context = { sources: [kind === "document" ? endpoint : { type: "sparql", value: endpoint }] };
 
 const result = await engine.query(query, context);
 let output;

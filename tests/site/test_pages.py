@@ -118,7 +118,8 @@ def test_embedded_json_ld_is_schema_org_naming_wikidata(live_server):
     scripts = tree.findall(".//script")
     assert [s.get("type") for s in scripts] == ["application/ld+json"]
     data = json.loads(scripts[0].text)
-    assert data["@context"] == "https://schema.org" and data["@type"] == "Country"
+    # The context is inline since issue 14 (readable offline): schema.org is its vocabulary.
+    assert data["@context"]["@vocab"] == "https://schema.org/" and data["@type"] == "Country"
     assert data["sameAs"] == ["http://www.wikidata.org/entity/Q1028"]
     conference = json.loads(parse_html(live_server.get("page/8th-ministerial-conference").text)
                             .find(".//script").text)
@@ -229,5 +230,5 @@ def test_data_can_never_close_the_script_or_inject_markup(hub_client):
     assert "<script>alert" not in body
     tree = parse_html(body)
     assert [s.get("type") for s in tree.iter("script")] == ["application/ld+json"]
-    assert "<script>alert(1)" in json.loads(tree.find(".//script").text)["name"]  # intact, as data
+    assert "<script>alert(1)" in json.loads(tree.find(".//script").text)["name"]["@value"]  # intact, as data
     assert re.search(r"&lt;/script&gt;", body)  # shown as text in the property table

@@ -137,3 +137,18 @@ def test_favicon_leads_to_the_icon(client):
     assert response.status_code == 301
     icon = client.get(response.headers["Location"])
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+
+
+@pytest.mark.parametrize("path", [*PUBLISHED, "sparql?query=ASK%7B%7D", "context.jsonld"])
+def test_a_weak_form_of_the_etag_matches_on_every_route(live_server, path):
+    """If-None-Match compares weakly (RFC 9110 13.1.2): a proxy that compresses turns "t" into W/"t".
+
+    Asked twice, so the second answer comes from the response cache, which must agree."""
+    tag = live_server.get(path).headers["ETag"]
+    answers = [live_server.get(path, headers={"If-None-Match": f'W/{tag}'}) for _ in range(2)]
+    assert [a.status_code for a in answers] == [304, 304]
+    assert answers[1].headers["Cache-Status"] == "dialogue55; hit"
+    assert all(a.headers["ETag"] == tag for a in answers)
+    listed = live_server.get(path, headers={"If-None-Match": f'W/"other", W/{tag}'})
+    assert listed.status_code == 304
+    assert live_server.get(path, headers={"If-None-Match": 'W/"other"'}).status_code in (200, 303)

@@ -134,7 +134,8 @@
   function showError(message, serverText) {
     errorBox.textContent = message;
     errorBox.hidden = false;
-    var position = serverText && /at (\d+):(\d+)/.exec(serverText);
+    // The server says "line 3, column 1" (older engines behind it: "at 3:1").
+    var position = serverText && /(?:line |at )(\d+)(?:, column |:)(\d+)/.exec(serverText);
     if (position) {
       var line = Number(position[1]), column = Number(position[2]);
       errorBox.textContent = T.at + line + T.column + column + "\n" + message;

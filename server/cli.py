@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     _setting_flags(serve, settings.SETTINGS)
     serve.set_defaults(command=_serve)
 
-    validate = commands.add_parser("validate", help="check syntax, OWL Lite profile, SHACL, consistency, Wikidata ids")
+    validate = commands.add_parser(
+        "validate", help="check syntax, OWL Lite profile, SHACL, consistency, Wikidata ids, safe Wikidata alignments")
     _setting_flags(validate, VALIDATE_SETTINGS)
     validate.set_defaults(command=_validate)
 
@@ -110,7 +111,8 @@ def _validate(args: argparse.Namespace) -> int:
     for problem in problems:
         where = f"{problem.file}:{problem.line}" if problem.line else str(problem.file)
         print(f"{where}: {problem.message}")
-    print(f"{len(problems)} problem(s)" if problems else "valid: syntax, OWL Lite, SHACL, consistency, Wikidata ids")
+    print(f"{len(problems)} problem(s)" if problems
+          else "valid: syntax, OWL Lite, SHACL, consistency, Wikidata ids, Wikidata merge")
     return 1 if problems else 0
 
 

@@ -47,6 +47,18 @@ def test_the_loaded_store_serves_what_the_folder_serves(tmp_path):
     assert _count(store, "GRAPH ?g { ?s ?p ?o }") == _count(folder, "GRAPH ?g { ?s ?p ?o }")
 
 
+def test_the_loaded_store_holds_the_same_wikidata_view_as_a_folder(tmp_path):
+    files = sorted(p for p in [*(ROOT / "ontology").glob("*.ttl"), *(ROOT / "data").glob("*")]
+                   if sources.rdf_format(p) and p.name != "shapes.ttl")
+    bulk_load(files, tmp_path / "store", NAMESPACE, progress=False)
+    folder = sources.load(sources.Source(ROOT / "ontology", (ROOT / "data",), NAMESPACE))
+    store = Store.read_only(str(tmp_path / "store"))
+    view = f"GRAPH <{NAMESPACE}graph/wikidata-view> {{ ?s ?p ?o }}"
+    assert _count(store, view) == _count(folder, view) > 500
+    asked = "?s <http://www.wikidata.org/prop/direct/P463> ?o"  # in the default graph too
+    assert _count(store, asked) == _count(folder, asked) == 10
+
+
 def test_a_file_that_does_not_parse_is_named_with_its_line(tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> .\n")

@@ -232,6 +232,9 @@ def _self_description(namespace: str, view: NamedNode, sources: list[NamedNode])
         (view, NamedNode("http://purl.org/dc/terms/description"), Literal(
             "Our facts restated in Wikidata's vocabulary, derived at load time; not stated by the article. "
             "Rules: " + rules + ".", language="en")),
+        (view, NamedNode("http://purl.org/dc/terms/description"), Literal(
+            "وقائعنا معادةً بمفردات ويكي بيانات، مشتقة عند التحميل؛ ولا يذكرها المقال. القواعد (بالإنجليزية): "
+            + rules + ".", language="ar")),
         (view, NamedNode(PROV + "wasDerivedFrom"), NamedNode(namespace + "graph/ontology")),
         (view, NamedNode(PROV + "wasDerivedFrom"), NamedNode(namespace + "graph/wikidata")),
     ]

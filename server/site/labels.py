@@ -65,6 +65,44 @@ def pick(candidates: list[tuple[int, Literal]], lang: str) -> Label | None:
     return None
 
 
+RDF, RDFS, OWL = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
+                  "http://www.w3.org/2002/07/owl#")
+SKOS, PROV, DCTERMS = ("http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/")
+# Names of the other vocabularies' terms our pages show most, for a reader whose language the store has no
+# label in (those vocabularies label their terms in English only, if at all): (en, fr, ar).
+VOCABULARY = {
+    RDF + "type": ("type", "type", "النوع"),
+    RDFS + "label": ("label", "libellé", "التسمية"),
+    RDFS + "comment": ("comment", "commentaire", "تعليق"),
+    RDFS + "seeAlso": ("see also", "voir aussi", "انظر أيضا"),
+    OWL + "sameAs": ("same as", "identique à", "مطابق لـ"),
+    SKOS + "prefLabel": ("preferred label", "libellé préféré", "التسمية المفضلة"),
+    SKOS + "altLabel": ("alternative label", "autre libellé", "تسمية بديلة"),
+    SKOS + "note": ("note", "note", "ملاحظة"),
+    SKOS + "inScheme": ("in scheme", "dans le schéma", "ضمن منظومة"),
+    SKOS + "narrower": ("narrower", "plus spécifique", "أخص"),
+    SKOS + "broader": ("broader", "plus général", "أعم"),
+    SKOS + "closeMatch": ("close match", "correspondance proche", "مطابقة قريبة"),
+    SKOS + "relatedMatch": ("related match", "correspondance associée", "مطابقة ذات صلة"),
+    PROV + "wasDerivedFrom": ("derived from", "dérivé de", "مشتق من"),
+    PROV + "value": ("quoted text", "texte cité", "النص المقتبس"),
+    DCTERMS + "description": ("description", "description", "وصف"),
+    DCTERMS + "language": ("language", "langue", "اللغة"),
+}
+
+
+def _vocabulary_name(iri: str, lang: str) -> Label:
+    """A well-known term's name in ``lang`` (see :data:`VOCABULARY`), else its local name.
+
+    >>> _vocabulary_name("http://www.w3.org/2002/07/owl#sameAs", "ar"), _vocabulary_name("http://e/x#y", "ar")
+    (Label(text='مطابق لـ', lang='ar'), Label(text='y', lang=''))
+    """
+    names = VOCABULARY.get(iri)
+    if names is None or lang not in ("en", "fr", "ar"):
+        return Label(local_name(iri))
+    return Label(names[("en", "fr", "ar").index(lang)], lang)
+
+
 class Labels:
     """Label resolution for one language over a store, cached per instance."""
 
@@ -76,7 +114,7 @@ class Labels:
     def of(self, iri: str) -> Label:
         """The label of ``iri`` in this language, following the fallback chain."""
         if iri not in self._cache:
-            self._cache[iri] = pick(self.candidates(iri), self.lang) or Label(local_name(iri))
+            self._cache[iri] = pick(self.candidates(iri), self.lang) or _vocabulary_name(iri, self.lang)
         return self._cache[iri]
 
     def candidates(self, iri: str) -> list[tuple[int, Literal]]:

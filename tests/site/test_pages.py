@@ -232,3 +232,11 @@ def test_data_can_never_close_the_script_or_inject_markup(hub_client):
     assert [s.get("type") for s in tree.iter("script")] == ["application/ld+json"]
     assert "<script>alert(1)" in json.loads(tree.find(".//script").text)["name"]["@value"]  # intact, as data
     assert re.search(r"&lt;/script&gt;", body)  # shown as text in the property table
+
+
+def test_an_arabic_page_names_every_property_in_arabic(client):
+    """Our terms carry Arabic labels, the other vocabularies' terms an Arabic name: no heading is left in English."""
+    tree = parse_html(client.get("/page/morocco?lang=ar", headers={"Accept": "text/html"}).get_data(as_text=True))
+    headings = [text_of(th) for th in tree.iterfind(".//section[@class='statements']//tbody/tr/th")]
+    assert headings and "عضو في" in headings and "النوع" in headings
+    assert all(re.search(r"[\u0600-\u06ff]", heading) for heading in headings), headings

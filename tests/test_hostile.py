@@ -7,6 +7,7 @@ samples of each kind go to a real server process, where the transport matters
 
 from __future__ import annotations
 
+import errno
 import socket
 from urllib.parse import quote
 
@@ -334,6 +335,10 @@ def test_malformed_http_gets_a_4xx_and_the_server_stays_up(live_server, request_
             answer = _read_all(sock)
         except ConnectionResetError:
             answer = b""  # closing on a hostile request is also a clear answer
+        except OSError as error:  # ... closed so fast that there was nothing left to shut (a hang still fails)
+            if error.errno != errno.ENOTCONN:
+                raise
+            answer = b""
     if answer:
         status = int(answer.split(b" ", 2)[1])
         assert 400 <= status < 500, answer[:300]

@@ -32,7 +32,7 @@ from pyoxigraph import NamedNode, QuerySolutions, Triple, Variable
 
 from .dataset import sources, wikidata_view
 from .dataset.iris import IriSpace
-from .engine import backend, label_service, rewriting, screening, service_calls, syntax
+from .engine import backend, forwarding, label_service, rewriting, screening, service_calls, syntax
 from .engine.answer_cache import AnswerCache, answer_key
 from .engine.evaluation import Answer, Job
 from .engine.remote_store import RemoteStore
@@ -144,7 +144,7 @@ class Graph:
         if (cached := self.answers.get(key)) is not None:
             return cached
         query = self.prepare(job.query)
-        names_dataset = self.screen(query)
+        names_dataset = self.screen(query, job.base_iri)
         limit = self.settings["query_timeout"]
         timeout = limit if timeout is None else max(0.001, min(timeout, limit))
         job = Job(**{**job.__dict__, "query": self.published(query), "prefixes": self.space.prefixes,
@@ -226,14 +226,24 @@ class Graph:
             return f"SPARQL syntax error: {explained}"
         return f"the query could not be evaluated: {message}"
 
-    def screen(self, query: str) -> bool:
-        """Refuse, before any evaluation, what this endpoint never runs; say whether the query names its dataset."""
+    def screen(self, query: str, base_iri: str | None = None) -> bool:
+        """Refuse, before any evaluation, what this endpoint never runs; say whether the query names its dataset.
+
+        In front of an external engine, the query must also be proved plain
+        SPARQL 1.1 by parsing it (:mod:`server.engine.forwarding`), as its text is forwarded.
+        """
         if len(query.encode("utf-8", "surrogatepass")) > self.settings["max_query_length"]:
             raise outcome(problems.TooLarge(f"the query is longer than {self.settings['max_query_length']} bytes"),
                           "refused")
         try:
-            return screening.screen(query, self.settings["service_allowlist"], self.settings["max_nesting"],
-                                    self.space.prefixes)
+            names_dataset = screening.screen(query, self.settings["service_allowlist"], self.settings["max_nesting"],
+                                             self.space.prefixes)
+            if self.engine:
+                forwarding.check(query, self.space.prefixes, base_iri)
+            return names_dataset
+        except SyntaxError as error:
+            raise outcome(problems.BadRequest(
+                f"SPARQL syntax error: {syntax.explain(str(error), query, self.space.prefixes)}"), "invalid") from None
         except screening.Refused as refusal:
             problem = problems.ReadOnly if refusal.reason == "read-only" else problems.BadRequest
             raise outcome(problem(refusal.message), "refused") from None

@@ -98,6 +98,27 @@ def test_limits_and_errors_hold_in_front_of_the_engine(both):
     assert remote.get("sparql", params={"query": service}).status_code == 400
 
 
+HOSTILE = [
+    "DEFINE sql:log-enable 2 INSERT DATA { GRAPH <https://w3id.org/dialogue55/graph/x> { d55:a d55:b d55:c } }",
+    "DEFINE sql:log-enable 3 CLEAR GRAPH <https://w3id.org/dialogue55/graph/labels>",
+    'DEFINE get:soft "replace" SELECT * FROM <http://127.0.0.1:1/x.ttl> WHERE { ?s ?p ?o }',
+    "PREFIX bif: <bif:> SELECT (bif:sys_stat('st_dbms_ver') AS ?v) WHERE {}",
+    "SELECT (<\\u0062if:sys_stat>('st_dbms_ver') AS ?v) WHERE {}",
+    "PREFIX bif: <bif:> SELECT ?s WHERE { ?s rdfs:label ?l . ?l bif:contains '\"maroc\"' }",
+    "PREFIX e: <http://127.0.0.1:1/> SELECT (e:f(1) AS ?v) WHERE {}",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_engine_pragmas_and_functions_are_refused_before_the_engine(both, query):
+    embedded, remote = both
+    theirs = remote.get("sparql", params={"query": query})
+    assert theirs.status_code == 400, theirs.text
+    assert re.search(r"SPARQL syntax error|of the engine's own|not forwarded|not supported", theirs.text)
+    assert "Traceback" not in theirs.text and "127.0.0.1" not in theirs.text.replace("127.0.0.1:1", "")
+    assert embedded.get("sparql", params={"query": query}).status_code in (200, 400)  # a plain IRI embedded
+
+
 def test_an_unreachable_engine_is_a_503_not_a_500():
     with running_server("--backend", f"http://127.0.0.1:{free_port()}/query", base_iri=False) as remote:
         response = remote.get("sparql", params={"query": "ASK {}"})

@@ -193,9 +193,10 @@ class Graph:
             if error.failed and screening.services(job.query, self.space.prefixes):
                 raise outcome(service_calls.failed(job.query, self.space.prefixes, "the SPARQL engine failed while "
                                                    "evaluating the query"), "upstream") from None
-            if error.failed:
+            if error.failed:  # an answer we cannot read: the same query would fail the same way
                 raise outcome(problems.BadGateway(str(error)), "upstream") from None
-            raise outcome(problems.Unavailable(str(error), {"Retry-After": "5"}), "crashed") from None
+            # unreachable: the engine's fault, and a retry can succeed once it is back
+            raise outcome(problems.BadGateway(str(error), {"Retry-After": "5"}), "upstream") from None
 
     def published(self, query: str) -> str:
         """The query with IRIs of the canonical namespace rewritten as the store publishes them (see

@@ -18,7 +18,8 @@ What differs from the embedded store, and why:
   first rows with ``itertools.islice`` costs one small request, even on a hub.
 - A blank node of the engine cannot be named back to it (its label is local to
   one result), so a pattern with a blank node matches nothing here.
-- The engine's failures become :class:`problems.Unavailable` (503), as a page
+- The engine's failures become :class:`problems.BadGateway` (502), and its
+  silence past the time limit :class:`problems.Unavailable` (503), as a page
   cannot be built without its data.
 """
 
@@ -32,6 +33,7 @@ from pyoxigraph import (
     NamedNode,
     Quad,
     QueryResultsFormat,
+    QuerySolutions,
     RdfFormat,
     Variable,
     parse,
@@ -77,7 +79,7 @@ class RemoteStore:
         if any(isinstance(term, BlankNode) for term in values.values()):
             raise ValueError("a blank node cannot be passed to an external engine")
         text = backend.with_prefixes(query, prefixes or {})
-        media_type, body = self._fetch(backend.bind_values(text, values), backend.RESULTS_ACCEPT)
+        media_type, body = self._fetch(backend.bind_values(text, values), backend.accept_for(query))
         return _parsed(media_type, body)
 
     def named_graphs(self) -> Iterator[NamedNode]:
@@ -122,9 +124,9 @@ class RemoteStore:
         except backend.TimedOut:
             raise problems.Unavailable(f"the SPARQL engine gave no answer within {self.timeout:g} s",
                                      {"Retry-After": "5"}) from None
-        except backend.EngineError as error:
-            raise problems.Unavailable(f"the SPARQL engine failed on a page query: {error}",
-                                     {"Retry-After": "5"}) from None
+        except backend.EngineError as error:  # the engine's fault: 502, never our 503 of a time limit
+            raise problems.BadGateway(f"the SPARQL engine failed on a page query: {error}",
+                                      {} if error.failed else {"Retry-After": "5"}) from None
 
 
 def _parsed(media_type: str, body: bytes):
@@ -135,7 +137,11 @@ def _parsed(media_type: str, body: bytes):
         results_format = QueryResultsFormat.from_media_type(media_type)
         if results_format is None:
             raise SyntaxError(f"{media_type} is not a SPARQL results format")
-        return parse_query_results(body, format=results_format)
-    except SyntaxError as error:
-        raise problems.Unavailable(f"the SPARQL engine's answer could not be read: {error}",
-                                 {"Retry-After": "5"}) from None
+        result = parse_query_results(body, format=results_format)
+        if isinstance(result, QuerySolutions):  # read it all here: a bad row must not surface mid-page
+            result = parse_query_results(result.serialize(format=QueryResultsFormat.TSV),
+                                         format=QueryResultsFormat.TSV)
+        return result
+    except (SyntaxError, ValueError) as error:
+        raise problems.BadGateway(f"the SPARQL engine's answer could not be read: "
+                                  f"{backend.clean_message(str(error))}") from None

@@ -73,7 +73,8 @@ class Graph:
         if start_workers:  # before loading here: the first worker loads its copy meanwhile, on the other core
             self.start_workers()
         try:
-            self.store = RemoteStore(self.engine, settings["query_timeout"]) if self.engine \
+            self.store = RemoteStore(self.engine, settings["query_timeout"], self.space.namespace + "graph/") \
+                if self.engine \
                 else sources.load(self.source)
         except BaseException:
             self.close()  # the worker started above would fail the same way

@@ -476,3 +476,15 @@ def test_an_unreadable_user_answer_is_a_502():
         with running_server("--backend", url, base_iri=False) as remote:
             response = remote.get("sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert response.status_code == 502 and "Retry-After" not in response.headers
+
+
+def test_only_our_graphs_are_seen_and_a_graph_exists_only_when_it_holds_a_triple(engine):
+    labels = NamedNode("https://w3id.org/dialogue55/graph/labels")
+    store = RemoteStore(backend.Engine(engine, {}), 10, labels.value)
+    assert list(store.named_graphs()) == [labels]
+    assert {q.graph_name for q in store.quads_for_pattern(None, None, None, None)} == {labels}
+    assert store.contains_named_graph(labels)
+    assert not store.contains_named_graph(NamedNode("https://w3id.org/dialogue55/graph/provenance"))
+    everything = RemoteStore(backend.Engine(engine, {}), 10, "https://w3id.org/dialogue55/graph/")
+    assert not everything.contains_named_graph(NamedNode("https://w3id.org/dialogue55/graph/nope"))
+    assert len(list(everything.named_graphs())) > 10

@@ -32,7 +32,7 @@ from pyoxigraph import NamedNode, QuerySolutions, Triple, Variable
 
 from .dataset import sources, wikidata_view
 from .dataset.iris import IriSpace
-from .engine import backend, label_service, rewriting, screening, service_calls, syntax
+from .engine import backend, forwarding, label_service, rewriting, screening, service_calls, syntax
 from .engine.answer_cache import AnswerCache, answer_key
 from .engine.evaluation import Answer, Job
 from .engine.remote_store import RemoteStore
@@ -73,7 +73,8 @@ class Graph:
         if start_workers:  # before loading here: the first worker loads its copy meanwhile, on the other core
             self.start_workers()
         try:
-            self.store = RemoteStore(self.engine, settings["query_timeout"]) if self.engine \
+            self.store = RemoteStore(self.engine, settings["query_timeout"], self.space.namespace + "graph/") \
+                if self.engine \
                 else sources.load(self.source)
         except BaseException:
             self.close()  # the worker started above would fail the same way
@@ -144,7 +145,7 @@ class Graph:
         if (cached := self.answers.get(key)) is not None:
             return cached
         query = self.prepare(job.query)
-        names_dataset = self.screen(query)
+        names_dataset = self.screen(query, job.base_iri)
         limit = self.settings["query_timeout"]
         timeout = limit if timeout is None else max(0.001, min(timeout, limit))
         job = Job(**{**job.__dict__, "query": self.published(query), "prefixes": self.space.prefixes,
@@ -193,9 +194,10 @@ class Graph:
             if error.failed and screening.services(job.query, self.space.prefixes):
                 raise outcome(service_calls.failed(job.query, self.space.prefixes, "the SPARQL engine failed while "
                                                    "evaluating the query"), "upstream") from None
-            if error.failed:
+            if error.failed:  # an answer we cannot read: the same query would fail the same way
                 raise outcome(problems.BadGateway(str(error)), "upstream") from None
-            raise outcome(problems.Unavailable(str(error), {"Retry-After": "5"}), "crashed") from None
+            # unreachable: the engine's fault, and a retry can succeed once it is back
+            raise outcome(problems.BadGateway(str(error), {"Retry-After": "5"}), "upstream") from None
 
     def published(self, query: str) -> str:
         """The query with IRIs of the canonical namespace rewritten as the store publishes them (see
@@ -226,14 +228,24 @@ class Graph:
             return f"SPARQL syntax error: {explained}"
         return f"the query could not be evaluated: {message}"
 
-    def screen(self, query: str) -> bool:
-        """Refuse, before any evaluation, what this endpoint never runs; say whether the query names its dataset."""
+    def screen(self, query: str, base_iri: str | None = None) -> bool:
+        """Refuse, before any evaluation, what this endpoint never runs; say whether the query names its dataset.
+
+        In front of an external engine, the query must also be proved plain
+        SPARQL 1.1 by parsing it (:mod:`server.engine.forwarding`), as its text is forwarded.
+        """
         if len(query.encode("utf-8", "surrogatepass")) > self.settings["max_query_length"]:
             raise outcome(problems.TooLarge(f"the query is longer than {self.settings['max_query_length']} bytes"),
                           "refused")
         try:
-            return screening.screen(query, self.settings["service_allowlist"], self.settings["max_nesting"],
-                                    self.space.prefixes)
+            names_dataset = screening.screen(query, self.settings["service_allowlist"], self.settings["max_nesting"],
+                                             self.space.prefixes)
+            if self.engine:
+                forwarding.check(query, self.space.prefixes, base_iri)
+            return names_dataset
+        except SyntaxError as error:
+            raise outcome(problems.BadRequest(
+                f"SPARQL syntax error: {syntax.explain(str(error), query, self.space.prefixes)}"), "invalid") from None
         except screening.Refused as refusal:
             problem = problems.ReadOnly if refusal.reason == "read-only" else problems.BadRequest
             raise outcome(problem(refusal.message), "refused") from None

@@ -5,6 +5,8 @@
 #   chromium, chromium-driver  headless browser for the pages and the query page (Selenium)
 #   wrk                        the benchmark's load generator (tests/test_bench.py)
 #   nodejs, npm                Comunica, the JavaScript SPARQL client (tests/js, locked by package-lock.json)
+#   virtuoso-opensource        Virtuoso, an external SPARQL engine for --backend (its own private instance
+#                              per test run, on loopback ports; the package's system instance is held back)
 #   apache2, nginx             the deployment recipes of deploy/, run on loopback (tests/test_deploy.py);
 #                              only their programs are used: no service is started or enabled
 # Programs come from Debian's packages (apt-get, as root); Comunica from the npm registry with `npm ci`.
@@ -18,6 +20,7 @@ command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource)
 command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || missing+=(apache2)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 
@@ -28,7 +31,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
     echo "installing ${missing[*]} (Debian packages)" >&2
     # Another apt-get may hold the lock for a while on a shared machine: wait for it rather than fail.
-    # The packages' scripts must not start apache2 or nginx on port 80: Debian's policy-rc.d interface
+    # The packages' scripts must not start apache2, nginx (port 80) or Virtuoso (1111, 8890): Debian's policy-rc.d interface
     # (exit status 101, "action forbidden") holds them back while they install, when no policy is set.
     if [ ! -e /usr/sbin/policy-rc.d ]; then
         printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d

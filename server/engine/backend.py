@@ -31,22 +31,25 @@ group, built from pyoxigraph terms' N-Triples form: never from raw strings.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import http.client
 import re
 import threading
 import time
 import urllib.parse
+from typing import NamedTuple
 
 from pyoxigraph import (
     QueryResultsFormat,
     RdfFormat,
+    parse,
     parse_query_results,
+    serialize,
 )
 
 from . import evaluation
 
-RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
@@ -127,24 +130,35 @@ class Engine:
     def fetch(self, query: str, accept: str, timeout: float, default_graphs=None,
               named_graphs=None, base_iri: str | None = None) -> tuple[str, bytes]:
         """POST the query; returns (media type, body). Raises EngineError or TimedOut."""
-        fields = [("query", with_prefixes(query, self.prefixes, base_iri))]
+        reply = self.exchange(query, accept, timeout, default_graphs, named_graphs, base_iri)
+        return reply.media_type, reply.body
+
+    def exchange(self, query: str, accept: str | None, timeout: float, default_graphs=None,
+                 named_graphs=None, base_iri: str | None = None) -> "Reply":
+        """POST the query with ``accept`` (None: the one its form needs, :func:`accept_for`).
+
+        The time limit goes with it as ``timeout`` in milliseconds, as Virtuoso
+        reads it (engines that do not know the parameter ignore it; Oxigraph
+        needs its own ``--timeout-s``), and the connection is cut at it.
+        """
+        fields = [("query", with_prefixes(query, self.prefixes, base_iri)), ("timeout", str(int(timeout * 1000)))]
         fields += [("default-graph-uri", iri) for iri in default_graphs or ()]
         fields += [("named-graph-uri", iri) for iri in named_graphs or ()]
-        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+        headers = {"Accept": accept or accept_for(query), "Content-Type": "application/x-www-form-urlencoded"}
         if self._address is None:
-            raise EngineError(f"the SPARQL engine URL {self.url!r} is not an http:// or https:// URL")
+            raise EngineError("the SPARQL engine URL is not an http:// or https:// URL")
         try:
-            status, reason, media_type, body = self._post(urllib.parse.urlencode(fields).encode(), headers, timeout)
+            status, reason, reply = self._post(urllib.parse.urlencode(fields).encode(), headers, timeout)
         except TimeoutError:
             raise TimedOut() from None
         except (OSError, http.client.HTTPException) as error:
-            raise EngineError(f"the SPARQL engine at {self.url} cannot be reached: {error}") from None
+            raise EngineError(f"the SPARQL engine cannot be reached ({type(error).__name__})") from None
         if status >= 300:
-            message = body[:2000].decode("utf-8", "replace").strip()
-            raise EngineError(message or reason, status if 400 <= status < 500 else None, failed=status >= 500)
-        return media_type, body
+            message = clean_message(reply.body.decode("utf-8", "replace")) or reason
+            raise EngineError(message, status if 400 <= status < 500 else None, failed=status >= 500)
+        return reply
 
-    def _post(self, body: bytes, headers: dict, timeout: float) -> tuple[int, str, str, bytes]:
+    def _post(self, body: bytes, headers: dict, timeout: float) -> tuple[int, str, "Reply"]:
         """One POST on this thread's connection; a kept-alive one the engine has closed is reopened once."""
         for _ in range(2):
             connection = getattr(self._local, "connection", None)
@@ -159,26 +173,137 @@ class Engine:
                     connection.sock.settimeout(timeout)
                 connection.request("POST", self._path, body, headers)
                 response = connection.getresponse()
-                return response.status, response.reason, response.headers.get_content_type(), response.read()
+                reply = Reply(response.headers.get_content_type(), response.read(), dict(response.headers))
+                return response.status, response.reason, reply
             except Exception as error:
-                connection.close()
+                connection.close()  # at our time limit too: the engine sees the client go
                 self._local.connection = None
                 if not (reused and isinstance(error, ConnectionError)):
                     raise
-        raise EngineError(f"the SPARQL engine at {self.url} closed the connection twice")
+        raise EngineError("the SPARQL engine closed the connection twice")
 
     def answer(self, job: evaluation.Job, timeout: float) -> evaluation.Answer:
-        """Run a user query on the engine and shape its result as the embedded store's would be."""
-        media_type, body = self.fetch(job.query, RESULTS_ACCEPT, timeout, job.default_graphs, job.named_graphs,
-                                      job.base_iri)
+        """Run a user query on the engine and shape its result as the embedded store's would be.
+
+        An answer the engine flags as partial (Virtuoso's anytime answers) or
+        whose size is a known row cap is reported truncated, never complete.
+        """
+        default_graphs, named_graphs = job.default_graphs, job.named_graphs
+        if job.names_dataset and default_graphs is None and named_graphs is None:
+            default_graphs, named_graphs = dataset_of(job.query, self.prefixes)
+        reply = self.exchange(job.query, None, timeout, default_graphs, named_graphs, job.base_iri)
         try:
-            if media_type == "application/n-triples":
-                return evaluation.shape(_Triples(body), job)
-            result = parse_query_results(body, format=QueryResultsFormat.from_media_type(media_type))
-            return evaluation.shape(result, job)
-        except (SyntaxError, ValueError) as error:  # an engine that fails mid-answer cuts its 200 short
-            raise EngineError(f"the SPARQL engine at {self.url} sent an answer that cannot be read ({error})",
+            if reply.media_type in GRAPH_TYPES:
+                triples = [quad.triple for quad in parse(reply.body, format=RdfFormat.from_media_type(reply.media_type))]
+                answer = evaluation.shape(_Triples(serialize(triples, format=RdfFormat.N_TRIPLES)), job)
+            else:
+                result = parse_query_results(reply.body, format=QueryResultsFormat.from_media_type(reply.media_type))
+                answer = evaluation.shape(result, job)
+        except (SyntaxError, ValueError, TypeError) as error:  # an engine that fails mid-answer cuts its 200 short
+            raise EngineError(f"the SPARQL engine sent an answer that cannot be read ({clean_message(str(error))})",
                               failed=True) from None
+        return dataclasses.replace(answer, truncated=True) if cut_by_engine(reply, answer) else answer
+
+
+EMPTY_GRAPH = "urn:x-dialogue55:empty-default-graph"
+
+
+def dataset_of(query: str, prefixes: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The graphs of the query's FROM and FROM NAMED clauses, to pass as protocol parameters.
+
+    Engines honour ``default-graph-uri`` where some ignore a query's ``FROM``
+    (Oxigraph under ``--union-default-graph``); the two mean the same. Only
+    FROM NAMED leaves the default graph empty, as SPARQL says.
+
+    >>> dataset_of("PREFIX g: <http://e/> SELECT * FROM g:a FROM NAMED <http://e/b> { ?s ?p ?o }", {})
+    (('http://e/a',), ('http://e/b',))
+    >>> dataset_of("SELECT * FROM NAMED <http://e/b> { ?s ?p ?o }", {})
+    (('urn:x-dialogue55:empty-default-graph',), ('http://e/b',))
+    """
+    from .forwarding import _iri
+
+    toks, known = list(_tokens(query)), dict(prefixes)
+    defaults, named, expect = [], [], None
+    for i, (kind, text) in enumerate(toks):
+        word = text.upper() if kind == "word" else ""
+        if word == "PREFIX" and i + 2 < len(toks) and toks[i + 2][0] == "iri":
+            known[toks[i + 1][1].rstrip(":")] = toks[i + 2][1][1:-1]
+        if expect is not None and (iri := _iri(kind, text, known)) is not None:
+            expect.append(iri)
+        expect = defaults if word == "FROM" else named if word == "NAMED" and expect is defaults else None
+    return tuple(defaults) or ((EMPTY_GRAPH,) if named else ()), tuple(named)
+
+
+def _tokens(query: str):
+    from .screening import tokens
+
+    return tokens(query)
+
+
+class Reply(NamedTuple):
+    """An engine's answer: its media type, body and headers."""
+
+    media_type: str
+    body: bytes
+    headers: dict
+
+
+GRAPH_TYPES = ("application/n-triples", "text/turtle", "application/rdf+xml")
+KNOWN_ROW_CAPS = (10_000,)  # Virtuoso's ResultSetMaxRows as shipped
+_QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def accept_for(query: str) -> str:
+    """The Accept header a query's form needs: graphs as N-Triples, the rest as SPARQL JSON results.
+
+    Virtuoso answers a CONSTRUCT asked with a mixed Accept as a JSON table.
+
+    >>> accept_for("PREFIX s: <http://e/select> CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'application/n-triples'
+    >>> accept_for("SELECT * { ?s ?p 'DESCRIBE' }")
+    'application/sparql-results+json'
+    """
+    from .screening import tokens
+
+    for kind, text in tokens(query):
+        if kind == "word" and _QUERY_FORM.fullmatch(text):
+            form = text.upper()
+            return "application/n-triples" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
+    return "application/sparql-results+json"
+
+
+def cut_by_engine(reply: Reply, answer: evaluation.Answer) -> bool:
+    """Whether the engine cut this answer short: its own headers say so, or it stops exactly at a known cap.
+
+    Virtuoso flags an answer stopped by its ``timeout`` ("anytime" mode) only
+    in ``X-SQL-State`` (and ``X-SQL-Message``), and a row cap in ``X-SPARQL-MaxRows``.
+    """
+    headers = {name.lower(): value for name, value in reply.headers.items()}
+    if headers.get("x-sql-state") or "x-sparql-maxrows" in headers:
+        return True
+    return not answer.truncated and answer.rows in KNOWN_ROW_CAPS
+
+
+_ADDRESS = re.compile(r"[a-zA-Z][\w+.-]*://\S+|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\[[0-9a-fA-F:]+\](?::\d+)?")
+_INTERNALS = re.compile(r"(?:,\s*)?\b(?:with )?(?:user|group) ID \d+|\b[A-Z]{2,}\.[A-Z]{2,}\.[A-Z_0-9]+\b")
+MESSAGE_BYTES = 300
+
+
+def clean_message(text: str) -> str:
+    """An engine's message as a client may see it: its first line, without addresses or internals, short.
+
+    >>> clean_message("Virtuoso 42000 Error SR186:SECURITY: No permission to execute procedure "
+    ...               "DB.DBA.SPARQL_INSERT_DICT_CONTENT with user ID 107, group ID 107\\nSPARQL query: ...")
+    'Virtuoso 42000 Error SR186:SECURITY: No permission to execute procedure …'
+    >>> clean_message("cannot fetch http://127.0.0.1:8890/x from 10.0.0.2:1111")
+    'cannot fetch … from …'
+    """
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    first = lines[0] if lines else ""
+    first = _INTERNALS.sub("…", _ADDRESS.sub("…", first))
+    first = re.sub(r"…(?:\s*…)+", "…", first).strip()
+    encoded = first.encode("utf-8")
+    return first if len(encoded) <= MESSAGE_BYTES else encoded[:MESSAGE_BYTES].decode("utf-8", "ignore") + "…"
 
 
 class _Triples:

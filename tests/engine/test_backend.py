@@ -98,10 +98,33 @@ def test_limits_and_errors_hold_in_front_of_the_engine(both):
     assert remote.get("sparql", params={"query": service}).status_code == 400
 
 
-def test_an_unreachable_engine_is_a_503_not_a_500():
-    with running_server("--backend", f"http://127.0.0.1:{free_port()}/query", base_iri=False) as remote:
+HOSTILE = [
+    "DEFINE sql:log-enable 2 INSERT DATA { GRAPH <https://w3id.org/dialogue55/graph/x> { d55:a d55:b d55:c } }",
+    "DEFINE sql:log-enable 3 CLEAR GRAPH <https://w3id.org/dialogue55/graph/labels>",
+    'DEFINE get:soft "replace" SELECT * FROM <http://127.0.0.1:1/x.ttl> WHERE { ?s ?p ?o }',
+    "PREFIX bif: <bif:> SELECT (bif:sys_stat('st_dbms_ver') AS ?v) WHERE {}",
+    "SELECT (<\\u0062if:sys_stat>('st_dbms_ver') AS ?v) WHERE {}",
+    "PREFIX bif: <bif:> SELECT ?s WHERE { ?s rdfs:label ?l . ?l bif:contains '\"maroc\"' }",
+    "PREFIX e: <http://127.0.0.1:1/> SELECT (e:f(1) AS ?v) WHERE {}",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_engine_pragmas_and_functions_are_refused_before_the_engine(both, query):
+    embedded, remote = both
+    theirs = remote.get("sparql", params={"query": query})
+    assert theirs.status_code == 400, theirs.text
+    assert re.search(r"SPARQL syntax error|of the engine's own|not forwarded|not supported", theirs.text)
+    assert "Traceback" not in theirs.text and "127.0.0.1" not in theirs.text.replace("127.0.0.1:1", "")
+    assert embedded.get("sparql", params={"query": query}).status_code in (200, 400)  # a plain IRI embedded
+
+
+def test_an_unreachable_engine_is_a_502_not_a_500():
+    port = free_port()
+    with running_server("--backend", f"http://127.0.0.1:{port}/query", base_iri=False) as remote:
         response = remote.get("sparql", params={"query": "ASK {}"})
-        assert response.status_code == 503 and "cannot be reached" in response.text
+        assert response.status_code == 502 and "cannot be reached" in response.text
+        assert response.headers["Retry-After"] == "5" and str(port) not in response.text
         health = remote.get("healthz")
         assert health.status_code == 503 and health.json()["status"] == "unavailable"
         assert "cannot be counted now" in remote.output()
@@ -253,15 +276,21 @@ class _Endpoint(http.server.BaseHTTPRequestHandler):
     drop_after_answer = False
     body = b'{"head":{},"boolean":true}'
     content_type = "application/sparql-results+json"
+    status = 200
+    extra_headers: dict = {}
+    seen: list = []
 
     def setup(self):
         super().setup()
         type(self).connections += 1
 
     def do_POST(self):
-        self.rfile.read(int(self.headers["Content-Length"]))
+        fields = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        self.seen.append((self.headers["Accept"], fields))
         body = self.body
-        self.send_response(200)
+        self.send_response(self.status)
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
         self.send_header("Content-Type", self.content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -276,7 +305,7 @@ class _Endpoint(http.server.BaseHTTPRequestHandler):
 @contextmanager
 def _endpoint(**behaviour):
     """A fake endpoint on 127.0.0.1 with ``behaviour`` (class attributes of :class:`_Endpoint`)."""
-    handler = type("Handler", (_Endpoint,), {"connections": 0, **behaviour})
+    handler = type("Handler", (_Endpoint,), {"connections": 0, "seen": [], **behaviour})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -299,7 +328,7 @@ def test_a_connection_is_kept_open_and_reopened_when_the_engine_closed_it(drops)
 def test_an_answer_the_pages_cannot_read_is_the_engines_failure():
     with _endpoint(body=b"<html>maintenance</html>", content_type="text/html") as (_, url):
         store = RemoteStore(backend.Engine(url, {}), 5)
-        with pytest.raises(problems.Unavailable, match="text/html"):
+        with pytest.raises(problems.BadGateway, match="text/html"):
             list(store.quads_for_pattern(NamedNode("http://e/a"), None, None, None))
 
 
@@ -385,3 +414,77 @@ def test_an_engine_without_the_wikidata_view_is_named_at_start(tmp_path):
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_each_query_form_is_sent_with_the_accept_it_needs_and_the_time_limit_in_ms():
+    with _endpoint() as (handler, url):
+        engine = backend.Engine(url, {})
+        for query in ("SELECT * { ?s ?p ?o }", "ASK {}", "CONSTRUCT WHERE { ?s ?p ?o }", "DESCRIBE <http://e/a>"):
+            engine.exchange(query, None, 2.5)
+    assert [accept for accept, _ in handler.seen] == ["application/sparql-results+json"] * 2 + [
+        "application/n-triples"] * 2
+    assert all(fields["timeout"] == ["2500"] for _, fields in handler.seen)
+
+
+def test_a_query_s_own_dataset_goes_as_protocol_parameters_only_when_the_request_names_none():
+    job = lambda **kw: backend.evaluation.Job("SELECT * FROM <http://e/g> { ?s ?p ?o }", names_dataset=True, **kw)  # noqa: E731
+    with _endpoint(body=b'{"head":{"vars":["s"]},"results":{"bindings":[]}}') as (handler, url):
+        engine = backend.Engine(url, {})
+        engine.answer(job(), 5)
+        engine.answer(job(default_graphs=("http://e/h",)), 5)
+    assert handler.seen[0][1]["default-graph-uri"] == ["http://e/g"]
+    assert handler.seen[1][1]["default-graph-uri"] == ["http://e/h"]
+
+
+def test_from_is_honoured_over_an_engine_that_ignores_it_in_the_text(both):
+    query = "SELECT ?s ?p ?o FROM <https://w3id.org/dialogue55/graph/provenance> WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    mine, theirs = (s.get("sparql", params={"query": query}, headers={"Accept": "text/csv"}) for s in both)
+    assert mine.status_code == theirs.status_code == 200
+    assert mine.text == theirs.text and 2 < len(theirs.text.splitlines()) < 200
+
+
+@pytest.mark.parametrize("headers, rows", [({"X-SQL-State": "S1TAT"}, 3), ({}, 10_000)])
+def test_an_answer_the_engine_cut_is_reported_truncated(headers, rows):
+    row = '{"s":{"type":"uri","value":"http://e/a"}}'
+    body = ('{"head":{"vars":["s"]},"results":{"bindings":[' + ",".join([row] * rows) + "]}}").encode()
+    with _endpoint(body=body, extra_headers=headers) as (_, url):
+        answer = backend.Engine(url, {}).answer(backend.evaluation.Job("SELECT ?s { ?s ?p ?o }"), 5)
+    assert answer.rows == rows and answer.truncated
+
+
+def test_a_complete_answer_is_not_flagged():
+    with _endpoint(body=b'{"head":{"vars":["s"]},"results":{"bindings":[]}}') as (_, url):
+        answer = backend.Engine(url, {}).answer(backend.evaluation.Job("SELECT ?s { ?s ?p ?o }"), 5)
+    assert answer.rows == 0 and not answer.truncated
+
+
+def test_the_engine_s_refusal_is_a_short_400_without_its_addresses_or_internals():
+    message = (b"Virtuoso 37000 Error SP031: SPARQL: Internal error: procedure DB.DBA.SPARQL_EVAL at "
+               b"http://10.1.2.3:8890/sparql with user ID 105, group ID 105" + b" x" * 2000 +
+               b"\nSPARQL query:\ndefine sql:big-data-const 0 select * where { ?s ?p ?o }")
+    with _endpoint(status=400, body=message, content_type="text/plain") as (_, url):
+        with running_server("--backend", url, base_iri=False) as remote:
+            response = remote.get("sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert response.status_code == 400 and "SP031" in response.text
+    for leak in ("10.1.2.3", "DB.DBA", "user ID", "define sql", "127.0.0.1"):
+        assert leak not in response.text
+    assert len(response.content) < 1500  # the page around a message of at most 300 bytes
+
+
+def test_an_unreadable_user_answer_is_a_502():
+    with _endpoint(body=b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":', content_type="application/sparql-results+json") as (_, url):
+        with running_server("--backend", url, base_iri=False) as remote:
+            response = remote.get("sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert response.status_code == 502 and "Retry-After" not in response.headers
+
+
+def test_only_our_graphs_are_seen_and_a_graph_exists_only_when_it_holds_a_triple(engine):
+    labels = NamedNode("https://w3id.org/dialogue55/graph/labels")
+    store = RemoteStore(backend.Engine(engine, {}), 10, labels.value)
+    assert list(store.named_graphs()) == [labels]
+    assert {q.graph_name for q in store.quads_for_pattern(None, None, None, None)} == {labels}
+    assert store.contains_named_graph(labels)
+    assert not store.contains_named_graph(NamedNode("https://w3id.org/dialogue55/graph/provenance"))
+    everything = RemoteStore(backend.Engine(engine, {}), 10, "https://w3id.org/dialogue55/graph/")
+    assert not everything.contains_named_graph(NamedNode("https://w3id.org/dialogue55/graph/nope"))
+    assert len(list(everything.named_graphs())) > 10

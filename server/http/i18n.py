@@ -95,7 +95,7 @@ STRINGS: dict[str, dict[str, str]] = {
                        "fr": "Chaque fait est énoncé par une phrase de l'article source, citée ici.",
                        "ar": "كل معلومة مذكورة في جملة من المقال المصدر، مقتبسة هنا بالفرنسية."},
     "source": {"en": "source", "fr": "source", "ar": "المصدر"},
-    "named_graph": {"en": "named graph", "fr": "graphe nommé", "ar": "مخطط بيانات مسمّى"},
+    "named_graph": {"en": "named graph", "fr": "graphe nommé", "ar": "الرسم المسمى"},
     "same_as": {"en": "Same as (Wikidata)", "fr": "Identique à (Wikidata)", "ar": "مطابق لـ (ويكي بيانات)"},
     "as_data": {"en": "This page as data", "fr": "Cette page en données", "ar": "هذه الصفحة كبيانات"},
     "reproduce": {"en": "The SPARQL query behind this page", "fr": "La requête SPARQL de cette page",
@@ -141,43 +141,5 @@ STRINGS: dict[str, dict[str, str]] = {
     "not_found_help": {"en": "Try a search, or start from the home page.",
                        "fr": "Essayez une recherche, ou partez de la page d'accueil.",
                        "ar": "جرّب البحث، أو ابدأ من الصفحة الرئيسية."},
-    "contents": {"en": "Contents of this graph", "fr": "Contenu de ce graphe", "ar": "محتوى مخطط البيانات هذا"},
-    "reading": {"en": "The article, annotated", "fr": "L'article annoté", "ar": "المقال مشروحًا"},
-    "read_it": {"en": "Read the source, annotated", "fr": "Lire la source, annotée", "ar": "اقرأ المصدر مشروحًا"},
-    "reading_attribution": {
-        "en": "The text below is the source's own, quoted sentence by sentence from the graph's provenance to show "
-              "what each fact rests on; its rights are its publisher's, and no licence is claimed for it.",
-        "fr": "Le texte ci-dessous est celui de la source, cité phrase par phrase depuis la provenance du graphe "
-              "pour montrer sur quoi repose chaque fait ; ses droits sont ceux de son éditeur, aucune licence "
-              "n'est revendiquée pour lui.",
-        "ar": "النص أدناه هو نص المصدر نفسه، مقتبسًا جملةً جملةً من منشأ المخطط لبيان ما تستند إليه كل معلومة؛ "
-              "وحقوقه لناشره، ولا يُدّعى له أي ترخيص."},
-    "reading_summary": {
-        "en": "{statements} statements from {sentences} sentences ({silent} state nothing in the graph); "
-              "{editorial} editorial and {derived} derived statements beside them.",
-        "fr": "{statements} énoncés tirés de {sentences} phrases ({silent} n'énoncent rien dans le graphe) ; "
-              "{editorial} énoncés éditoriaux et {derived} dérivés à côté.",
-        "ar": "{statements} عبارة مأخوذة من {sentences} جملة ({silent} لا تذكر شيئًا في المخطط)؛ "
-              "وإلى جانبها {editorial} عبارة تحريرية و{derived} عبارة مشتقة."},
-    "reading_silent": {"en": "This sentence states nothing in the graph.",
-                       "fr": "Cette phrase n'énonce rien dans le graphe.",
-                       "ar": "لا تذكر هذه الجملة شيئًا في المخطط."},
-    "reading_table": {"en": "its graph, as a table", "fr": "son graphe, en tableau", "ar": "مخطط بياناتها، جدولًا"},
-    "reading_others": {"en": "What is not from the text", "fr": "Ce qui ne vient pas du texte",
-                       "ar": "ما ليس من النص"},
-    "reading_others_intro": {
-        "en": "Editorial and derived graphs: translations, links, groupings and derivations, each with what it "
-              "adds and where it comes from.",
-        "fr": "Graphes éditoriaux et dérivés : traductions, liens, regroupements et dérivations, chacun avec ce "
-              "qu'il ajoute et d'où il vient.",
-        "ar": "مخططات تحريرية ومشتقة: ترجمات وروابط وتجميعات واشتقاقات، كلٌّ مع ما يضيفه ومن أين يأتي."},
-    "derived": {"en": "derived", "fr": "dérivé", "ar": "مشتق"},
-    "derived_from": {"en": "from", "fr": "à partir de", "ar": "انطلاقًا من"},
-    "also_stated_by": {"en": "also stated by sentence", "fr": "énoncé aussi par la phrase",
-                       "ar": "تذكره أيضًا الجملة"},
-    "mood_announced": {"en": "announced", "fr": "annoncé", "ar": "مُعلَن"},
-    "mood_conditional": {"en": "conditional: « devrait »", "fr": "au conditionnel : « devrait »",
-                         "ar": "بصيغة الشرط: « devrait »"},
-    "mood_possible": {"en": "possible: « pourrait »", "fr": "possible : « pourrait »",
-                      "ar": "ممكن: « pourrait »"},
+    "contents": {"en": "Contents of this graph", "fr": "Contenu de ce graphe", "ar": "محتوى هذا الرسم"},
 }

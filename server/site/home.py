@@ -17,7 +17,7 @@ from ..graph import current as graph
 from ..http import caching, negotiation, problems, representations
 from ..http.i18n import LANGUAGES
 from ..http.negotiation import GRAPHS, HTML, Format
-from . import reader, reading, resources, void
+from . import reader, resources, void
 from .descriptions import select
 from .search import search as search_labels
 from .terms import Term
@@ -46,18 +46,7 @@ def home():
     if fmt is not HTML:
         return resources.see_other("/.well-known/void", [])
     return reader.html("home.html", "/", [reader.Alternate("/.well-known/void", type="text/turtle")],
-                       sections=sections(), readings=readings(), namespace=graph().space.namespace)
-
-
-def readings() -> list[Term]:
-    """One reading view per source the dataset quotes, each linked under the source's label."""
-    linker = reader.linker()
-    found = []
-    for source in reading.sources():
-        if (slug := graph().space.slug(source.value)) is not None:
-            label = linker.iri(source.value)
-            found.append(Term(label.text, linker.local(f"/read/{slug}"), label.lang, iri=source.value))
-    return found
+                       sections=sections(), namespace=graph().space.namespace)
 
 
 def sections() -> list[Section]:

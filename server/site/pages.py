@@ -55,7 +55,6 @@ class Footnote:
     description: str = ""
     source: Term | None = None
     description_lang: str = ""
-    reading: str = ""  # the sentence in the reading view of its source, for a sentence graph
 
 
 @dataclass(frozen=True)
@@ -150,17 +149,7 @@ def footnote(store: Store, linker: Linker, number: int, graph: NamedNode) -> Foo
                     quote.value if isinstance(quote, Literal) else "",
                     (quote.language or "") if isinstance(quote, Literal) else "",
                     description.value if isinstance(description, Literal) and not quote else "",
-                    source, (description.language or "") if isinstance(description, Literal) else "",
-                    _reading(store, linker, graph, origin) if isinstance(quote, Literal) else "")
-
-
-def _reading(store: Store, linker: Linker, graph: NamedNode, origin) -> str:
-    """Where the sentence of ``graph`` is read in its source's reading view, if it has a rank."""
-    rank = _first(store, graph, linker.space.namespace + "ontology#sentenceOrdinal")
-    slug = linker.space.slug(origin.value) if isinstance(origin, NamedNode) else None
-    if slug is None or not isinstance(rank, Literal) or not rank.value.isdigit():
-        return ""
-    return linker.local(f"/read/{slug}#sentence-{int(rank.value):02d}")
+                    source, (description.language or "") if isinstance(description, Literal) else "")
 
 
 def _first(store: Store, subject: NamedNode, predicate: str, lang: str | None = None):

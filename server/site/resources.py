@@ -19,7 +19,7 @@ from ..dataset.iris import WIKIDATA_ENTITY, is_slug
 from ..graph import current as graph
 from ..http import caching, negotiation, problems, representations
 from ..http.negotiation import DATASETS, GRAPHS, HTML
-from . import compacted, context, descriptions, graph_pages, pages, reader, reading
+from . import compacted, context, descriptions, graph_pages, pages, reader
 from .reader import Alternate
 
 bp = Blueprint("resources", __name__)
@@ -57,19 +57,10 @@ def data(name: str):
     return with_links(response, f"/data/{slug}", fmt, f"/page/{slug}", description)
 
 
-@bp.route("/read/<slug>")
-def read(slug: str):
-    """The reading view of a source: its sentences, each with the statements of its graph."""
-    view = reading.view(resource_iri(slug), reader.linker())
-    return reader.html("reading.html", f"/read/{slug}", [], view=view)
-
-
 @bp.route("/graph/<name>")
 def named_graph(name: str):
     slug, fmt = document_format(name, DOCUMENT_OFFERS)
     iri = graph_iri(slug)
-    if fmt is HTML and name == slug and (place := _reading_place(iri)) is not None:
-        return see_other(place, rdf_alternates(f"/graph/{slug}"))  # a sentence is read in its text
     if fmt is HTML:
         return graph_pages.graph_page(slug, iri, page_number("page"), page_size())
     return with_links(graph_document(_named(iri), fmt), f"/graph/{slug}", fmt, f"/graph/{slug}")
@@ -199,14 +190,6 @@ def see_other(location: str, alternates: list[Alternate]):
         response.headers["Link"] = ", ".join(a.header() for a in alternates)
     response.vary.add("Accept")
     return response
-
-
-def _reading_place(iri: str) -> str | None:
-    """The reading view's address of a sentence graph (its sentence's anchor), else None."""
-    place = reading.sentence_place(iri)
-    if place is None or (slug := graph().space.slug(place[0])) is None:
-        return None
-    return f"/read/{slug}{_lang_suffix()}#{place[1]}"
 
 
 def _lang_suffix() -> str:

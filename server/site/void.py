@@ -20,7 +20,6 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from ..dataset.iris import COMMON_PREFIXES, WIKIDATA_ENTITY
 from ..graph import Graph
-from . import reading
 from .descriptions import select
 
 VOID = COMMON_PREFIXES["void"]
@@ -120,7 +119,6 @@ def description(graph: Graph, root: str) -> list[Triple]:
         add(ds, VOID + "subset", NamedNode(iri))
         add(NamedNode(iri), VOID + "triples", _integer(count))
     out += graph.derived_graphs()
-    out += _sources(graph, ds)
     out.append(Triple(linkset, RDF_TYPE, NamedNode(VOID + "Linkset")))
     add(linkset, VOID + "linkPredicate", NamedNode(COMMON_PREFIXES["owl"] + "sameAs"))
     add(linkset, VOID + "subjectsTarget", ds)
@@ -131,21 +129,6 @@ def description(graph: Graph, root: str) -> list[Triple]:
     add(wikidata, VOID + "uriSpace", Literal(WIKIDATA_ENTITY))
     add(wikidata, VOID + "sparqlEndpoint", NamedNode("https://query.wikidata.org/sparql"))
     return list(dict.fromkeys(out))  # a document never states a triple twice
-
-
-def _sources(graph: Graph, ds: NamedNode) -> list[Triple]:
-    """The sources the dataset quotes (their pages, where known), and the rights as far as we know them."""
-    out = []
-    for source in reading.sources():
-        page = next(graph.store.quads_for_pattern(source, NamedNode(graph.space.namespace + "ontology#sourcePage"),
-                                                  None, None), None)
-        out.append(Triple(ds, NamedNode(DCTERMS + "source"), page.object if page else source))
-    if out:
-        out.append(Triple(ds, NamedNode(DCTERMS + "rights"), Literal(
-            "The facts, labels and links are CC BY 4.0 (dcterms:license). The quoted sentences are the source's own "
-            "text, quoted to show what each fact rests on; their rights are their publisher's, and no licence is "
-            "claimed for them.", language="en")))
-    return out
 
 
 def _integer(n: int) -> Literal:

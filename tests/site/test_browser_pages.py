@@ -46,29 +46,3 @@ def test_a_reader_walks_from_home_to_a_state_and_reads_it_in_arabic(live_server,
     assert any("Il regroupe les dix pays" in f.text for f in footnotes)
     shot = tmp_path / "morocco-ar.png"
     assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
-
-
-def test_a_reader_follows_a_footnote_into_the_annotated_article(live_server, browser, tmp_path):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ready
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    wait = WebDriverWait(browser, 20)
-    browser.get(live_server.url + "page/morocco?lang=en")
-    link = wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "a[href$='#sentence-13']")))
-    link.click()
-    wait.until(lambda d: d.current_url.endswith("/read/article?lang=en#sentence-13"))
-    target = browser.find_element(By.CSS_SELECTOR, "li:target")
-    assert target.get_attribute("id") == "sentence-13"
-    assert target.find_element(By.TAG_NAME, "blockquote").text.startswith("13 Il regroupe les dix pays")
-    sentences = [li.get_attribute("id") for li in browser.find_elements(By.CSS_SELECTOR, "ol.sentences > li")]
-    assert sentences == [f"sentence-{n:02d}" for n in range(1, 15)]
-    browser.save_screenshot(str(tmp_path / "reading-en.png"))
-
-    browser.get(live_server.url + "read/article?lang=ar")
-    quote = wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "#sentence-06 blockquote")))
-    assert quote.value_of_css_property("direction") == "ltr"
-    assert browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
-    assert "مُعلَن" in browser.find_element(By.CSS_SELECTOR, "#sentence-06").text
-    browser.save_screenshot(str(tmp_path / "reading-ar.png"))
-    assert (tmp_path / "reading-ar.png").stat().st_size > 10_000

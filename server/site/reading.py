@@ -29,7 +29,7 @@ from ..graph import Graph
 from ..http.i18n import fallback_chain, text
 from . import void
 from .labels import local_name
-from .terms import Linker, Term
+from .terms import Linker, Term, wikidata_id
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -194,7 +194,8 @@ def _line(linker: Linker, triple: tuple, also: list[Term]) -> Line:
 def _shown(linker: Linker, node) -> Term:
     """A term as a line shows it: an outside IRI with no label is written out, not cut to its last segment."""
     term = linker.term(node)
-    if isinstance(node, NamedNode) and term.external and not term.note and term.text == local_name(node.value):
+    if isinstance(node, NamedNode) and term.external and not wikidata_id(node.value) \
+            and term.text == local_name(node.value):
         return Term(node.value, term.href, "", "", True, term.iri)
     return term
 

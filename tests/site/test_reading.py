@@ -108,6 +108,12 @@ def test_what_is_not_a_source_is_a_clear_4xx(client, path):
     assert response.headers["Content-Type"].startswith("text/html") and "<script>" not in response.text
 
 
+def test_outside_iris_are_written_out_and_wikidata_items_by_their_id(client):
+    text = client.get("/read/article?lang=en").text
+    assert '>http://article19.ma/accueil/archives/124459</a>' in text  # sentence 14's sourcePage, unlabelled
+    assert 'href="https://www.wikidata.org/wiki/Q7330070"' in text and ">http://www.wikidata.org/entity/Q7330070<" not in text
+
+
 def test_data_is_escaped(client):
     """A quote holds « <http://…> »: it is shown as text, never as markup."""
     text = client.get("/read/article").text

@@ -142,4 +142,69 @@ STRINGS: dict[str, dict[str, str]] = {
                        "fr": "Essayez une recherche, ou partez de la page d'accueil.",
                        "ar": "جرّب البحث، أو ابدأ من الصفحة الرئيسية."},
     "contents": {"en": "Contents of this graph", "fr": "Contenu de ce graphe", "ar": "محتوى هذا الرسم"},
+    "reading": {"en": "The text, annotated", "fr": "Le texte, annoté", "ar": "النص مشروحاً"},
+    "reading_intro": {
+        "en": "The source sentence by sentence, quoted in French from the provenance graph, with the statements "
+              "the graph takes from each sentence. Marks: the mood of a statement (announced, conditional, "
+              "possible) and the other sentences that state it too.",
+        "fr": "La source phrase par phrase, citée depuis le graphe de provenance, avec les énoncés que le graphe "
+              "tire de chaque phrase. Marques : le mode d'un énoncé (annoncé, conditionnel, possible) et les "
+              "autres phrases qui l'énoncent aussi.",
+        "ar": "المصدر جملةً جملة، مقتبساً بالفرنسية من رسم المنشأ، مع البيانات التي يستخلصها الرسم من كل جملة. "
+              "العلامات: صيغة البيان (مُعلَن، شرطي، محتمل) والجمل الأخرى التي تذكره أيضاً.",
+    },
+    "read_source": {"en": "Read the source, annotated", "fr": "Lire la source, annotée", "ar": "اقرأ المصدر مشروحاً"},
+    "sources": {"en": "The sources, annotated", "fr": "Les sources, annotées", "ar": "المصادر مشروحة"},
+    "sentences_n": {"en": "{n} sentences", "fr": "{n} phrases", "ar": "{n} جملة"},
+    "statements_n": {"en": "{n} statements", "fr": "{n} énoncés", "ar": "{n} بياناً"},
+    "states_nothing": {"en": "The graph takes no statement from this sentence.",
+                       "fr": "Le graphe ne tire aucun énoncé de cette phrase.",
+                       "ar": "لا يستخلص الرسم أي بيان من هذه الجملة."},
+    "mood_announced": {"en": "announced", "fr": "annoncé", "ar": "مُعلَن"},
+    "mood_conditional": {"en": "conditional", "fr": "conditionnel", "ar": "شرطي"},
+    "mood_possible": {"en": "possible", "fr": "possible", "ar": "محتمل"},
+    "also_in": {"en": "also stated by", "fr": "énoncé aussi par", "ar": "مذكور أيضاً في"},
+    "as_table": {"en": "the graph as a table", "fr": "le graphe en tableau", "ar": "الرسم في جدول"},
+    "summary": {"en": "Summary", "fr": "En bref", "ar": "خلاصة"},
+    "summary_line": {
+        "en": "{statements} statements from {sentences} sentences; {silent} sentences state nothing in the graph; "
+              "{editorial} statements are editorial or derived ({graphs} graphs, listed after the text).",
+        "fr": "{statements} énoncés tirés de {sentences} phrases ; {silent} phrases n'énoncent rien dans le graphe ; "
+              "{editorial} énoncés sont éditoriaux ou dérivés ({graphs} graphes, listés après le texte).",
+        "ar": "{statements} بياناً مستخلصاً من {sentences} جملة؛ {silent} جملة لا تذكر شيئاً في الرسم؛ "
+              "{editorial} بياناً تحريرياً أو مشتقاً ({graphs} رسماً، مذكورة بعد النص).",
+    },
+    "per_sentence": {"en": "Statements per sentence", "fr": "Énoncés par phrase", "ar": "البيانات في كل جملة"},
+    "not_from_source": {"en": "What is not from the text", "fr": "Ce qui ne vient pas du texte",
+                        "ar": "ما ليس من النص"},
+    "not_from_source_intro": {
+        "en": "These graphs are ours: each says what it adds and where it comes from.",
+        "fr": "Ces graphes sont les nôtres : chacun dit ce qu'il ajoute et d'où il vient.",
+        "ar": "هذه الرسوم من عملنا: كل منها يذكر ما يضيفه ومن أين يأتي.",
+    },
+    "editorial": {"en": "editorial", "fr": "éditorial", "ar": "تحريري"},
+    "derived": {"en": "derived", "fr": "dérivé", "ar": "مشتق"},
+    "derived_from": {"en": "from", "fr": "tiré de", "ar": "مصدره"},
+    "inferred": {"en": "inferred, not stated by the text", "fr": "inféré, non énoncé par le texte",
+                 "ar": "مُستدَل، لا يذكره النص"},
+    "attribution": {"en": "Source and rights", "fr": "Source et droits", "ar": "المصدر والحقوق"},
+    "attribution_line": {
+        "en": "The sentences above are quoted from this source, which they are attributed to; its rights remain "
+              "with its rights holders. The dataset's licence does not cover them, and no licence for them is "
+              "known here.",
+        "fr": "Les phrases ci-dessus sont citées de cette source, à laquelle elles sont attribuées ; ses droits "
+              "restent à leurs titulaires. La licence du jeu de données ne les couvre pas, et aucune licence "
+              "n'en est connue ici.",
+        "ar": "الجمل أعلاه مقتبسة من هذا المصدر ومنسوبة إليه؛ وتبقى حقوقه لأصحابها. لا تشملها رخصة مجموعة البيانات، "
+              "ولا تُعرف لها رخصة هنا.",
+    },
+    "address": {"en": "address", "fr": "adresse", "ar": "العنوان"},
+    "published": {"en": "published", "fr": "publié le", "ar": "نُشر في"},
+    "publisher": {"en": "publisher", "fr": "éditeur", "ar": "الناشر"},
+    "rdf_type": {"en": "is a", "fr": "est un(e)", "ar": "من نوع"},
+    "rdfs_label": {"en": "is named", "fr": "a pour nom", "ar": "اسمه"},
+    "skos_prefLabel": {"en": "is preferably named", "fr": "a pour nom préféré", "ar": "اسمه المفضّل"},
+    "skos_altLabel": {"en": "is also named", "fr": "est aussi nommé", "ar": "يُسمّى أيضاً"},
+    "skos_narrower": {"en": "includes the narrower notion", "fr": "comprend la notion plus précise",
+                      "ar": "يشمل المفهوم الأخص"},
 }

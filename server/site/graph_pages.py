@@ -28,8 +28,9 @@ class GraphPage:
     data_links: list[Term]
 
 
-def graph_page(slug: str, iri: str, page: int, size: int):
-    """Render page ``page`` of the named graph ``iri`` (served at ``/graph/{slug}``)."""
+def graph_page(slug: str, iri: str, page: int, size: int, path: str | None = None):
+    """Render page ``page`` of the named graph ``iri``, served at ``path`` (``/graph/{slug}``, or
+    ``/graph/{slug}.html`` for a sentence graph, whose IRI leads people to the reading view)."""
     linker = reader.linker()
     node = NamedNode(iri)
     count = graph().count("graph_count", g=node)
@@ -38,11 +39,12 @@ def graph_page(slug: str, iri: str, page: int, size: int):
         raise problems.NotFound(f"no page {page}: this graph has {pages} page(s) of {size} statements")
     found = select(graph(), "graph_statements", limit=size, offset=(page - 1) * size, g=node)
     statements = [(linker.term(r["s"]), linker.term(r["p"]), linker.term(r["o"])) for r in found]
-    path = f"/graph/{slug}"
+    path = path or f"/graph/{slug}"
+    data_path = f"/graph/{slug}"
     pager = Pager(count, page, pages,
                   linker.local(path, page=page - 1 if page > 2 else None) if page > 1 else None,
                   linker.local(path, page=page + 1) if page < pages else None)
     view = GraphPage(iri, linker.iri(iri), footnote(graph().store, linker, 0, node), statements, pager,
-                     [Term(f.name, f"{path}.{f.name}", note=f.media_type) for f in GRAPHS + DATASETS])
-    alternates = [Alternate(f"{path}.{f.name}", type=f.media_type) for f in GRAPHS + DATASETS]
+                     [Term(f.name, f"{data_path}.{f.name}", note=f.media_type) for f in GRAPHS + DATASETS])
+    alternates = [Alternate(f"{data_path}.{f.name}", type=f.media_type) for f in GRAPHS + DATASETS]
     return reader.html("graph.html", path, alternates, view=view)

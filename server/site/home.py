@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from flask import Blueprint, current_app, redirect, request, url_for
@@ -17,7 +18,7 @@ from ..graph import current as graph
 from ..http import caching, negotiation, problems, representations
 from ..http.i18n import LANGUAGES
 from ..http.negotiation import GRAPHS, HTML, Format
-from . import reader, resources, void
+from . import reader, reading, resources, void
 from .descriptions import select
 from .search import search as search_labels
 from .terms import Term
@@ -46,7 +47,8 @@ def home():
     if fmt is not HTML:
         return resources.see_other("/.well-known/void", [])
     return reader.html("home.html", "/", [reader.Alternate("/.well-known/void", type="text/turtle")],
-                       sections=sections(), namespace=graph().space.namespace)
+                       sections=sections(), sources=reading.sources(graph(), reader.linker()),
+                       namespace=graph().space.namespace)
 
 
 def sections() -> list[Section]:
@@ -125,7 +127,8 @@ def robots():
 
 def _site_paths() -> list[str]:
     graphs = sorted(graph().space.slug(g.value, "graph") or "" for g in graph().store.named_graphs())
-    return ["/", "/ontology"] + [f"/graph/{name}" for name in graphs if name]
+    readings = [urlsplit(term.href).path for term, _ in reading.sources(graph(), reader.linker())]
+    return ["/", "/ontology"] + readings + [f"/graph/{name}" for name in graphs if name]
 
 
 def _resource_paths(chunk: int) -> list[str]:

@@ -117,6 +117,13 @@ class Labels:
             self._cache[iri] = pick(self.candidates(iri), self.lang) or _vocabulary_name(iri, self.lang)
         return self._cache[iri]
 
+    def preload(self, iris, candidates: dict[str, list[tuple[int, Literal]]]) -> None:
+        """Resolve the labels of ``iris`` from ``candidates`` read beforehand (one query for a whole page),
+        so that no IRI of them costs a lookup; an IRI with no candidate gets its name from the IRI."""
+        for iri in iris:
+            if iri not in self._cache:
+                self._cache[iri] = pick(candidates.get(iri, []), self.lang) or Label(local_name(iri))
+
     def candidates(self, iri: str) -> list[tuple[int, Literal]]:
         """Every label literal of ``iri``, with the rank of its property (prefLabel first)."""
         found = []

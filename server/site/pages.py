@@ -139,17 +139,26 @@ def footnote(store: Store, linker: Linker, number: int, graph: NamedNode) -> Foo
     quote = _first(store, graph, PROV + "value")
     origin = _first(store, graph, PROV + "wasDerivedFrom")
     description = _first(store, graph, DCTERMS_DESCRIPTION, linker.choice.lang)
-    source = None
+    source, sentence = None, linker.iri(graph.value)
     if isinstance(origin, NamedNode):
         address = _first(store, origin, linker.space.namespace + SOURCE_ADDRESS)
         article = linker.iri(origin.value)
         url = safe_url(address.value) if isinstance(address, Literal) else None
         source = Term(article.text, url or article.href, article.lang, external=bool(url), iri=origin.value)
-    return Footnote(number, linker.iri(graph.value),
+        sentence = _at_sentence(linker, sentence, origin, graph) if isinstance(quote, Literal) else sentence
+    return Footnote(number, sentence,
                     quote.value if isinstance(quote, Literal) else "",
                     (quote.language or "") if isinstance(quote, Literal) else "",
                     description.value if isinstance(description, Literal) and not quote else "",
                     source, (description.language or "") if isinstance(description, Literal) else "")
+
+
+def _at_sentence(linker: Linker, sentence: Term, source: NamedNode, graph: NamedNode) -> Term:
+    """A quoted sentence's graph, linked to that sentence in its source's reading view (``/read/{source}#{graph}``)."""
+    slug, name = linker.space.slug(source.value), linker.space.slug(graph.value, "graph")
+    if slug is None or name is None:
+        return sentence
+    return Term(sentence.text, linker.local(f"/read/{slug}#{name}"), sentence.lang, iri=sentence.iri)
 
 
 def _first(store: Store, subject: NamedNode, predicate: str, lang: str | None = None):

@@ -3,7 +3,10 @@
 - ``/id/{slug}`` names a thing, not a document: it answers 303 See Other to
   ``/page/{slug}`` (HTML) or ``/data/{slug}.{ext}`` (RDF), as the client asks.
 - ``/page/{slug}`` is the HTML description, ``/data/{slug}[.{ext}]`` the RDF one.
-- ``/graph/{name}[.{ext}]`` is a named graph: its content, for people and machines.
+- ``/graph/{name}[.{ext}]`` is a named graph: its content, for people and machines. A sentence
+  graph asked for HTML answers 303 to its sentence in the reading view; its table stays at
+  ``/graph/{name}.html``.
+- ``/read/{slug}`` is the reading view of a source: its sentences with their statements.
 - ``/wikidata/{Qid}`` answers 303 to our resource that is ``owl:sameAs`` the item.
 """
 
@@ -19,7 +22,7 @@ from ..dataset.iris import WIKIDATA_ENTITY, is_slug
 from ..graph import current as graph
 from ..http import caching, negotiation, problems, representations
 from ..http.negotiation import DATASETS, GRAPHS, HTML
-from . import compacted, context, descriptions, graph_pages, pages, reader
+from . import compacted, context, descriptions, graph_pages, pages, reader, reading
 from .reader import Alternate
 
 bp = Blueprint("resources", __name__)
@@ -45,7 +48,19 @@ def page(slug: str):
     iri = resource_iri(slug)
     description = descriptions.describe(graph(), iri, page_number("out"), page_number("in"), page_size())
     view = pages.resource_page(graph().store, reader.linker(), description, f"/data/{slug}", f"/page/{slug}")
-    return reader.html("resource.html", f"/page/{slug}", rdf_alternates(f"/data/{slug}"), page=view)
+    reading_href = reader.linker().local(f"/read/{slug}") if reading.is_source(graph(), iri) else None
+    return reader.html("resource.html", f"/page/{slug}", rdf_alternates(f"/data/{slug}"), page=view,
+                       reading_href=reading_href)
+
+
+@bp.route("/read/<slug>")
+def read(slug: str):
+    """The reading view of a source: its sentences in order, each with the statements of its graph."""
+    iri = resource_iri(slug)
+    if not reading.is_source(graph(), iri):
+        raise problems.NotFound(f"{slug[:80]!r} is not a source: no sentence graph is derived from it")
+    view = reading.reading_view(graph(), reader.linker(), iri)
+    return reader.html("reading.html", f"/read/{slug}", [Alternate(f"/page/{slug}", rel="about")], view=view)
 
 
 @bp.route("/data/<name>")
@@ -61,8 +76,11 @@ def data(name: str):
 def named_graph(name: str):
     slug, fmt = document_format(name, DOCUMENT_OFFERS)
     iri = graph_iri(slug)
+    if fmt is HTML and slug == name and (sentence := reading.anchor_path(graph(), iri)) is not None:
+        path, _, anchor = sentence.partition("#")
+        return see_other(f"{path}{_lang_suffix()}#{anchor}", rdf_alternates(f"/graph/{slug}"))
     if fmt is HTML:
-        return graph_pages.graph_page(slug, iri, page_number("page"), page_size())
+        return graph_pages.graph_page(slug, iri, page_number("page"), page_size(), f"/graph/{name}")
     return with_links(graph_document(_named(iri), fmt), f"/graph/{slug}", fmt, f"/graph/{slug}")
 
 

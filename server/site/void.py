@@ -99,6 +99,7 @@ def description(graph: Graph, root: str) -> list[Triple]:
         "Facts of one news article about the 8th Ministerial Conference of the Dialogue 5+5 on Migration and "
         "Development (Marrakesh, 2020), one named graph per supporting sentence, linked to Wikidata.", language="en"))
     add(ds, DCTERMS + "license", NamedNode(LICENSE))
+    out += _sources(graph, ds)
     add(ds, VOID + "triples", _integer(stats.triples))
     add(ds, VOID + "entities", _integer(stats.resources))
     add(ds, VOID + "sparqlEndpoint", NamedNode(root + "sparql"))
@@ -129,6 +130,30 @@ def description(graph: Graph, root: str) -> list[Triple]:
     add(wikidata, VOID + "uriSpace", Literal(WIKIDATA_ENTITY))
     add(wikidata, VOID + "sparqlEndpoint", NamedNode("https://query.wikidata.org/sparql"))
     return list(dict.fromkeys(out))  # a document never states a triple twice
+
+
+RIGHTS = {
+    "en": "The sentences quoted in this dataset (prov:value in its provenance graph) are from its sources "
+          "(dcterms:source), to which they are attributed; their rights remain with their rights holders. "
+          "The dataset's licence does not cover them, and no licence for them is known.",
+    "fr": "Les phrases citées dans ce jeu de données (prov:value de son graphe de provenance) viennent de ses "
+          "sources (dcterms:source), auxquelles elles sont attribuées ; leurs droits restent à leurs titulaires. "
+          "La licence du jeu de données ne les couvre pas, et aucune licence n'en est connue.",
+}
+
+
+def _sources(graph: Graph, ds: NamedNode) -> list[Triple]:
+    """``dcterms:source`` each source's address (its page, else the source itself) and what we know of the
+    rights of the text quoted from them: that they are not ours to license. No licence is claimed for it."""
+    triples = []
+    for row in select(graph, "reading_sources"):
+        pages = [r["o"] for r in select(graph, "reading_source", source=row["source"])
+                 if r["p"].value == graph.space.namespace + "ontology#sourcePage" and isinstance(r["o"], NamedNode)]
+        triples += [Triple(ds, NamedNode(DCTERMS + "source"), page) for page in (pages or [row["source"]])]
+    if triples:
+        triples += [Triple(ds, NamedNode(DCTERMS + "rights"), Literal(text, language=lang))
+                    for lang, text in RIGHTS.items()]
+    return triples
 
 
 def _integer(n: int) -> Literal:

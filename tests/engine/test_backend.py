@@ -230,6 +230,15 @@ def test_the_ontology_void_and_dumps_are_served_from_the_engine(both):
     assert sorted(mine.text.splitlines()) == sorted(theirs.text.splitlines()) != []
 
 
+def test_the_reading_view_reads_the_same_over_the_engine(both):
+    mine, theirs = (s.get("read/article?lang=en") for s in both)
+    assert mine.status_code == theirs.status_code == 200
+    quotes = re.compile(r'<blockquote class="quote"[^>]*>(.*?)</blockquote>', re.DOTALL)
+    assert quotes.findall(mine.text) == quotes.findall(theirs.text) and len(quotes.findall(theirs.text)) == 14
+    lines = re.compile(r'<li class="line[^"]*">(.*?)</li>', re.DOTALL)
+    assert sorted(lines.findall(mine.text)) == sorted(lines.findall(theirs.text)) != []
+
+
 def test_search_finds_morocco_over_the_engine(both):
     _, remote = both
     found = remote.get("search", params={"q": "maroc", "format": "json"})
@@ -237,7 +246,7 @@ def test_search_finds_morocco_over_the_engine(both):
     assert "https://w3id.org/dialogue55/id/morocco" in found.text
 
 
-@pytest.mark.parametrize("path", ["", "ontology", "graph/labels", "graph/labels.ttl", "sitemap.xml",
+@pytest.mark.parametrize("path", ["", "ontology", "graph/labels", "graph/labels.ttl", "sitemap.xml", "read/article",
                                   "sparql?graph=https://w3id.org/dialogue55/graph/labels", "page/no-such-thing"])
 def test_other_documents_answer_as_over_the_embedded_store(both, path):
     mine, theirs = (s.get(path) for s in both)

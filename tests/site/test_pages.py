@@ -27,7 +27,7 @@ def text_of(element) -> str:
 
 @pytest.mark.live
 @pytest.mark.parametrize("path", ["", "page/morocco", "page/dialogue-5-5", "page/8th-ministerial-conference",
-                                  "page/article", "page/migration-question", "ontology", "graph/sentence-06",
+                                  "page/article", "page/migration-question", "ontology", "graph/sentence-06.html", "read/article",
                                   "search?q=union", "id/nothing-here"])
 @pytest.mark.parametrize("lang", ["en", "fr", "ar"])
 def test_every_page_is_valid_html_in_every_language(live_server, path, lang):

@@ -142,6 +142,9 @@ def test_documents_state_their_canonical_address_and_alternates(live_server):
                                           ("application/n-quads", "application/n-quads")])
 def test_a_graph_iri_serves_its_content_by_accept(live_server, accept, kind):
     response = live_server.get("graph/sentence-13", headers={"Accept": accept})
+    if kind == "text/html":  # people are sent to the sentence in the reading view; its table is .html
+        assert response.status_code == 303 and response.headers["Location"] == "/read/article#sentence-13"
+        response = live_server.get("graph/sentence-13.html")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith(kind)
     if kind == "text/html":

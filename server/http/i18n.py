@@ -74,7 +74,7 @@ def strings(lang: str) -> dict[str, str]:
 
 STRINGS: dict[str, dict[str, str]] = {
     "site": {"en": "Dialogue 5+5 knowledge graph", "fr": "Graphe de connaissances du Dialogue 5+5",
-             "ar": "الرسم المعرفي للحوار 5+5"},
+             "ar": "مخطط المعرفة لـ«حوار 5+5»"},
     "home": {"en": "Home", "fr": "Accueil", "ar": "الرئيسية"},
     "query": {"en": "SPARQL query", "fr": "Requête SPARQL", "ar": "استعلام SPARQL"},
     "ontology": {"en": "Ontology", "fr": "Ontologie", "ar": "الأنطولوجيا"},
@@ -95,7 +95,7 @@ STRINGS: dict[str, dict[str, str]] = {
                        "fr": "Chaque fait est énoncé par une phrase de l'article source, citée ici.",
                        "ar": "كل معلومة مذكورة في جملة من المقال المصدر، مقتبسة هنا بالفرنسية."},
     "source": {"en": "source", "fr": "source", "ar": "المصدر"},
-    "named_graph": {"en": "named graph", "fr": "graphe nommé", "ar": "الرسم المسمى"},
+    "named_graph": {"en": "named graph", "fr": "graphe nommé", "ar": "مخطط بيانات مسمّى"},
     "same_as": {"en": "Same as (Wikidata)", "fr": "Identique à (Wikidata)", "ar": "مطابق لـ (ويكي بيانات)"},
     "as_data": {"en": "This page as data", "fr": "Cette page en données", "ar": "هذه الصفحة كبيانات"},
     "reproduce": {"en": "The SPARQL query behind this page", "fr": "La requête SPARQL de cette page",
@@ -141,7 +141,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "not_found_help": {"en": "Try a search, or start from the home page.",
                        "fr": "Essayez une recherche, ou partez de la page d'accueil.",
                        "ar": "جرّب البحث، أو ابدأ من الصفحة الرئيسية."},
-    "contents": {"en": "Contents of this graph", "fr": "Contenu de ce graphe", "ar": "محتوى هذا الرسم"},
+    "contents": {"en": "Contents of this graph", "fr": "Contenu de ce graphe", "ar": "محتوى مخطط البيانات هذا"},
     "reading": {"en": "The text, annotated", "fr": "Le texte, annoté", "ar": "النص مشروحاً"},
     "reading_intro": {
         "en": "The source sentence by sentence, quoted in French from the provenance graph, with the statements "
@@ -150,7 +150,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "La source phrase par phrase, citée depuis le graphe de provenance, avec les énoncés que le graphe "
               "tire de chaque phrase. Marques : le mode d'un énoncé (annoncé, conditionnel, possible) et les "
               "autres phrases qui l'énoncent aussi.",
-        "ar": "المصدر جملةً جملة، مقتبساً بالفرنسية من رسم المنشأ، مع البيانات التي يستخلصها الرسم من كل جملة. "
+        "ar": "المصدر جملةً جملة، مقتبساً بالفرنسية من مخطط المنشأ، مع البيانات التي يستخلصها المخطط من كل جملة. "
               "العلامات: صيغة البيان (مُعلَن، شرطي، محتمل) والجمل الأخرى التي تذكره أيضاً.",
     },
     "read_source": {"en": "Read the source, annotated", "fr": "Lire la source, annotée", "ar": "اقرأ المصدر مشروحاً"},
@@ -159,20 +159,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "statements_n": {"en": "{n} statements", "fr": "{n} énoncés", "ar": "{n} بياناً"},
     "states_nothing": {"en": "The graph takes no statement from this sentence.",
                        "fr": "Le graphe ne tire aucun énoncé de cette phrase.",
-                       "ar": "لا يستخلص الرسم أي بيان من هذه الجملة."},
+                       "ar": "لا يستخلص المخطط أي بيان من هذه الجملة."},
     "mood_announced": {"en": "announced", "fr": "annoncé", "ar": "مُعلَن"},
     "mood_conditional": {"en": "conditional", "fr": "conditionnel", "ar": "شرطي"},
     "mood_possible": {"en": "possible", "fr": "possible", "ar": "محتمل"},
     "also_in": {"en": "also stated by", "fr": "énoncé aussi par", "ar": "مذكور أيضاً في"},
-    "as_table": {"en": "the graph as a table", "fr": "le graphe en tableau", "ar": "الرسم في جدول"},
+    "as_table": {"en": "the graph as a table", "fr": "le graphe en tableau", "ar": "المخطط في جدول"},
     "summary": {"en": "Summary", "fr": "En bref", "ar": "خلاصة"},
     "summary_line": {
         "en": "{statements} statements from {sentences} sentences; {silent} sentences state nothing in the graph; "
               "{editorial} statements are editorial or derived ({graphs} graphs, listed after the text).",
         "fr": "{statements} énoncés tirés de {sentences} phrases ; {silent} phrases n'énoncent rien dans le graphe ; "
               "{editorial} énoncés sont éditoriaux ou dérivés ({graphs} graphes, listés après le texte).",
-        "ar": "{statements} بياناً مستخلصاً من {sentences} جملة؛ {silent} جملة لا تذكر شيئاً في الرسم؛ "
-              "{editorial} بياناً تحريرياً أو مشتقاً ({graphs} رسماً، مذكورة بعد النص).",
+        "ar": "{statements} بياناً مستخلصاً من {sentences} جملة؛ {silent} جملة لا تذكر شيئاً في المخطط؛ "
+              "{editorial} بياناً تحريرياً أو مشتقاً ({graphs} مخططاً، مذكورة بعد النص).",
     },
     "per_sentence": {"en": "Statements per sentence", "fr": "Énoncés par phrase", "ar": "البيانات في كل جملة"},
     "not_from_source": {"en": "What is not from the text", "fr": "Ce qui ne vient pas du texte",

@@ -150,3 +150,115 @@ def test_a_cut_result_shows_a_visible_notice(browser):
         wait(browser, lambda d: len(result_rows(d)) == 3)
         notice = browser.find_element(By.ID, "truncated")
         assert notice.is_displayed() and "tronqué" in notice.text and "3" in notice.text
+
+
+# --- the editor: text, caret and selection coincide; LTR; Tab; undo; brackets -------------------
+
+TOKEN_OFFSET = """
+const span = arguments[0];
+let offset = 0;
+for (const node of document.getElementById('highlight').childNodes) {
+  if (node === span) return offset;
+  offset += node.textContent.length;
+}
+return -1;"""
+
+# The centre of the visible characters from..to of a token, relative to the textarea's centre
+# (where selenium's offsets start).
+TOKEN_POINT = """
+const [span, from, to, area] = arguments;
+const range = document.createRange();
+range.setStart(span.firstChild, from);
+range.setEnd(span.firstChild, to);
+const r = range.getBoundingClientRect(), a = area.getBoundingClientRect();
+return [Math.round(r.left + r.width / 2 - (a.left + a.width / 2)), Math.round(r.top + r.height / 2 - (a.top + a.height / 2))];"""
+
+
+def selection(driver) -> tuple[int, int, str]:
+    return tuple(driver.execute_script(
+        "const t = document.getElementById('query');"
+        "return [t.selectionStart, t.selectionEnd, t.value.slice(t.selectionStart, t.selectionEnd)]"))
+
+
+@pytest.mark.parametrize("font", [None, "19px/1.9 serif"], ids=["page-font", "another-font"])
+def test_a_double_click_on_a_visible_token_selects_exactly_that_token(browser, live_server, font):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    browser.get(live_server.url + "sparql?lang=en")
+    if font:  # the editor's one font, changed: both layers must follow it
+        browser.execute_script("document.querySelector('.editor').style.font = arguments[0]", font)
+    Select(browser.find_element(By.ID, "examples")).select_by_value("04-conference-place-and-dates")
+    editor = browser.find_element(By.ID, "query")
+    # Wholly in view: selenium's offsets start at the centre of the element's visible part.
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", editor)
+    wait(browser, lambda d: "?end" in [s.text for s in d.find_elements(By.CSS_SELECTOR, "#highlight .tok-variable")])
+    for wanted, from_, expected in (("?end", 1, "end"), ("?start", 1, "start"), ("d55o:endDate", 5, "endDate")):
+        span = next(s for s in browser.find_elements(By.CSS_SELECTOR, "#highlight span") if s.text == wanted)
+        offset = browser.execute_script(TOKEN_OFFSET, span)
+        x, y = browser.execute_script(TOKEN_POINT, span, from_, len(wanted), editor)
+        ActionChains(browser).move_to_element_with_offset(editor, x, y).double_click().perform()
+        assert selection(browser) == (offset + from_, offset + len(wanted), expected)
+
+
+def test_the_query_is_left_to_right_in_the_arabic_page(browser, live_server):
+    browser.get(live_server.url + "sparql?lang=ar")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+    for selector in ("#query", "#highlight", ".editor pre"):
+        element = browser.find_element(By.CSS_SELECTOR, selector)
+        assert browser.execute_script("return getComputedStyle(arguments[0]).direction", element) == "ltr"
+    run_text(browser, "PREFIX x: <http://example.org/id/>\nSELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    keyword = browser.find_element(By.CSS_SELECTOR, "#highlight .tok-keyword")
+    iri = browser.find_element(By.CSS_SELECTOR, "#highlight .tok-iri")
+    assert keyword.text == "PREFIX" and keyword.rect["x"] < iri.rect["x"]
+    area = browser.find_element(By.ID, "query").rect
+    assert keyword.rect["x"] - area["x"] < 30  # the first line starts at the left edge
+
+
+def test_tab_indents_shift_tab_outdents_escape_then_tab_leaves_and_undo_keeps_it_all(browser, live_server):
+    browser.get(live_server.url + "sparql?lang=en")
+    original = "SELECT * WHERE {\n?s ?p ?o\n}"
+    editor = browser.find_element(By.ID, "query")
+    browser.execute_script("arguments[0].value = arguments[1]; arguments[0].focus();"
+                           "arguments[0].setSelectionRange(17, 17)", editor, original)
+    editor.send_keys(Keys.TAB)
+    assert editor.get_property("value") == "SELECT * WHERE {\n  ?s ?p ?o\n}"
+    assert browser.switch_to.active_element == editor
+    editor.send_keys(Keys.SHIFT, Keys.TAB)
+    assert editor.get_property("value") == original
+    editor.send_keys(Keys.CONTROL, "z")
+    assert editor.get_property("value") == "SELECT * WHERE {\n  ?s ?p ?o\n}"
+    editor.send_keys(Keys.CONTROL, "z")
+    assert editor.get_property("value") == original
+    editor.send_keys(Keys.CONTROL, Keys.SHIFT, "z")
+    assert editor.get_property("value") == "SELECT * WHERE {\n  ?s ?p ?o\n}"
+    editor.send_keys(Keys.ESCAPE, Keys.TAB)
+    assert browser.switch_to.active_element != editor
+    assert editor.get_property("value") == "SELECT * WHERE {\n  ?s ?p ?o\n}"
+
+
+def test_picking_an_example_is_one_undo_step(browser, live_server):
+    browser.get(live_server.url + "sparql?lang=en")
+    editor = browser.find_element(By.ID, "query")
+    before = editor.get_property("value")
+    Select(browser.find_element(By.ID, "examples")).select_by_value("02-forum-inception")
+    assert editor.get_property("value") != before
+    editor.send_keys(Keys.CONTROL, "z")
+    assert editor.get_property("value") == before
+
+
+def test_the_bracket_at_the_caret_and_its_partner_are_marked(browser, live_server):
+    browser.get(live_server.url + "sparql?lang=en")
+    editor = browser.find_element(By.ID, "query")
+    query = 'SELECT * WHERE { ?s ?p ?o FILTER(str(?o) != "}") }'
+    browser.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));"
+                           "arguments[0].focus(); arguments[0].setSelectionRange(16, 16)", editor, query)
+
+    def marked(d):
+        spans = d.find_elements(By.CSS_SELECTOR, "#highlight .tok-match")
+        return [(d.execute_script(TOKEN_OFFSET, s), s.text) for s in spans]
+
+    wait(browser, lambda d: marked(d) == [(15, "{"), (len(query) - 1, "}")])
+    browser.execute_script("arguments[0].setSelectionRange(37, 37)", editor)  # after "str("
+    wait(browser, lambda d: marked(d) == [(36, "("), (39, ")")])
+    browser.execute_script("arguments[0].setSelectionRange(9, 9)", editor)  # no bracket near
+    wait(browser, lambda d: marked(d) == [])

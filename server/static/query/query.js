@@ -50,9 +50,19 @@
   }
 
   // --- editor -------------------------------------------------------------
+  //
+  // The textarea holds the text, the caret, the selection and the undo history; the <pre> below
+  // it is redrawn from textarea.value on every change. Both layers inherit one font from .editor
+  // (query.css), so the characters painted below are where the textarea puts its caret.
+
+  var INDENT = "  ";
+  var tabLeaves = false;  // after Escape, Tab moves the focus on, as a keyboard user expects
 
   function refresh() {
-    window.D55Highlight.render(code, textarea.value);
+    var caret = textarea.selectionStart === textarea.selectionEnd ? textarea.selectionStart : -1;
+    var pair = caret >= 0 && document.activeElement === textarea
+      ? window.D55Highlight.matchBracket(textarea.value, caret) : null;
+    window.D55Highlight.render(code, textarea.value, pair || []);
     syncScroll();
   }
 
@@ -61,14 +71,57 @@
     code.parentNode.scrollLeft = textarea.scrollLeft;
   }
 
+  /** Replace the characters from `start` to `end` with `text` as typing would: undo keeps it. */
+  function edit(start, end, text) {
+    textarea.focus();
+    textarea.setSelectionRange(start, end);
+    if (!document.execCommand || !document.execCommand("insertText", false, text)) {
+      textarea.setRangeText(text, start, end, "end");  // no undo step, but the same text
+      refresh();
+    }
+  }
+
+  function indent(outdent) {
+    var value = textarea.value, start = textarea.selectionStart, end = textarea.selectionEnd;
+    var lineStart = value.lastIndexOf("\n", start - 1) + 1;
+    if (!outdent && start === end) { edit(start, end, INDENT); return; }
+    var lineEnd = value.indexOf("\n", end > start && value[end - 1] === "\n" ? end - 1 : end);
+    if (lineEnd < 0) lineEnd = value.length;
+    var lines = value.slice(lineStart, lineEnd).split("\n");
+    var changed = lines.map(function (line) {
+      return outdent ? line.replace(/^ {1,2}|^\t/, "") : INDENT + line;
+    });
+    var text = changed.join("\n");
+    if (text === lines.join("\n")) return;
+    var firstShift = changed[0].length - lines[0].length;
+    edit(lineStart, lineEnd, text);
+    textarea.setSelectionRange(Math.max(lineStart, start + firstShift), lineStart + text.length);
+  }
+
   textarea.addEventListener("input", refresh);
   textarea.addEventListener("scroll", syncScroll);
+  textarea.addEventListener("blur", refresh);
+  // Caret moves: Chromium tells the textarea itself, older engines the document.
+  textarea.addEventListener("selectionchange", refresh);
+  document.addEventListener("selectionchange", function () {
+    if (document.activeElement === textarea) refresh();
+  });
+  textarea.addEventListener("keyup", refresh);
+  textarea.addEventListener("mouseup", refresh);
   textarea.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       run();
+    } else if (event.key === "Escape") {
+      tabLeaves = true;
+    } else if (event.key === "Tab" && !tabLeaves && !event.ctrlKey && !event.altKey && !event.metaKey) {
+      event.preventDefault();
+      indent(event.shiftKey);
+    } else if (event.key !== "Shift") {
+      tabLeaves = false;
     }
   });
+  textarea.addEventListener("focus", function () { tabLeaves = false; });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     run();
@@ -76,9 +129,10 @@
   examples.addEventListener("change", function () {
     var option = examples.options[examples.selectedIndex];
     if (!option || !option.dataset.query) return;
-    textarea.value = option.dataset.query;
+    edit(0, textarea.value.length, option.dataset.query);  // one undo step brings the previous query back
+    textarea.setSelectionRange(0, 0);
+    textarea.scrollTop = 0;
     refresh();
-    textarea.focus();
   });
 
   // --- running ------------------------------------------------------------

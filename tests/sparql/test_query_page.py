@@ -11,6 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from server.http import i18n
 from server.sparql import examples
 from tests.browser import chromium
 from tests.live import running_server
@@ -54,7 +55,9 @@ def test_pick_an_example_run_it_and_see_its_rows(browser, live_server):
                              headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
     browser.get(live_server.url + "sparql?lang=en")
     Select(browser.find_element(By.ID, "examples")).select_by_value(example.name)
-    assert browser.find_element(By.ID, "query").get_property("value") == example.query
+    # The editor receives the query without its title lines (they are the picker's).
+    assert browser.find_element(By.ID, "query").get_property("value") == example.body
+    assert "# title@" not in example.body and example.body.strip()
     browser.find_element(By.ID, "run").click()
     wait(browser, lambda d: len(result_rows(d)) == len(expected["results"]["bindings"]) > 0)
 
@@ -262,3 +265,72 @@ def test_the_bracket_at_the_caret_and_its_partner_are_marked(browser, live_serve
     wait(browser, lambda d: marked(d) == [(36, "("), (39, ")")])
     browser.execute_script("arguments[0].setSelectionRange(9, 9)", editor)  # no bracket near
     wait(browser, lambda d: marked(d) == [])
+
+
+# --- three languages -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_every_string_of_the_page_is_in_its_language(browser, live_server, lang):
+    browser.get_log("browser")  # what earlier tests logged is theirs
+    browser.get(live_server.url + f"sparql?lang={lang}")
+    ui = i18n.strings(lang)
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+    assert browser.find_element(By.TAG_NAME, "h1").text == ui["q_title"]
+    assert browser.title.startswith(ui["q_title"])
+    assert browser.find_element(By.CSS_SELECTOR, "label[for=examples]").text == ui["q_examples"]
+    assert browser.find_element(By.CSS_SELECTOR, "#examples option[value='']").text == ui["q_pick"]
+    groups = [g.get_attribute("label") for g in browser.find_elements(By.CSS_SELECTOR, "#examples optgroup")]
+    assert groups == [ui["q_ours"], ui["q_wikidata"]]
+    assert browser.find_element(By.ID, "run").text == ui["q_run"]
+    assert browser.find_element(By.ID, "query").get_attribute("aria-label") == ui["query"]
+    assert browser.find_element(By.CSS_SELECTOR, ".prefixes summary").text == ui["q_prefixes"]
+    script = browser.execute_script("return JSON.parse(document.getElementById('query-texts').textContent)")
+    assert script["lang"] == lang and script["labels"][0] == lang
+    hint = browser.find_element(By.CSS_SELECTOR, ".hint").text
+    assert hint.startswith(ui["q_hint"][:12]) and i18n.count("rows", lang, script["maxRows"]) in hint
+    assert severe_console_messages(browser) == []
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_the_picker_shows_the_titles_in_the_page_s_language(browser, live_server, lang):
+    browser.get(live_server.url + f"sparql?lang={lang}")
+    found = examples.load(namespace=CANONICAL, published=live_server.url)
+    shown = {o.get_attribute("value"): o.text for o in browser.find_elements(By.CSS_SELECTOR, "#examples optgroup option")}
+    for example in found:
+        assert shown[example.name] == example.titles[lang]
+    Select(browser.find_element(By.ID, "examples")).select_by_value(found[3].name)
+    loaded = browser.find_element(By.ID, "query").get_property("value")
+    assert loaded == found[3].body and "title@" not in loaded
+
+
+STATUS = {"en": r"^{rows} in \d+ ms$", "fr": r"^{rows} en \d+ ms$", "ar": r"^{rows} في \d+ مللي ثانية$"}
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+@pytest.mark.parametrize("limit, rows", [(10, {"en": "10 rows", "fr": "10 lignes", "ar": "10 صفوف"}),
+                                         (1, {"en": "1 row", "fr": "1 ligne", "ar": "صف واحد"}),
+                                         (2, {"en": "2 rows", "fr": "2 lignes", "ar": "صفّان"})])
+def test_the_status_line_reads_in_each_language(browser, live_server, lang, limit, rows):
+    import re
+
+    browser.get(live_server.url + f"sparql?lang={lang}")
+    run_text(browser, f"SELECT ?s WHERE {{ ?s a d55o:State }} LIMIT {limit}")
+    wait(browser, lambda d: len(result_rows(d)) == limit)
+    status = wait(browser, lambda d: d.find_element(By.ID, "status").text)
+    assert re.match(STATUS[lang].replace("{rows}", rows[lang]), status), status
+
+
+def test_the_arabic_page_shows_arabic_labels_and_asks_the_label_service_in_arabic(browser, live_server):
+    browser.get_log("browser")
+    browser.get(live_server.url + "sparql?lang=ar")
+    run_text(browser, "SELECT ?s WHERE { BIND(d55:algeria AS ?s) }")
+    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#results td a").text == "الجزائر")
+    run_text(browser, "SELECT ?state ?stateLabel WHERE { BIND(wd:Q262 AS ?state) "
+                      "SERVICE wikibase:label { bd:serviceParam wikibase:language '[AUTO_LANGUAGE]'. } }")
+    wait(browser, lambda d: len(result_rows(d)) == 1)
+    assert "الجزائر" in browser.find_element(By.CSS_SELECTOR, "#results tbody td:nth-child(2)").text
+    run_text(browser, "SELECT * WHERE {\n  ?s ?p\n}")
+    error = wait(browser, lambda d: d.find_element(By.ID, "error") if d.find_element(By.ID, "error").is_displayed() else None)
+    assert error.text.startswith("خطأ في السطر 3، العمود")
+    # The wrong query's 400 is the only message: no script error, no CSP violation.
+    assert [m for m in severe_console_messages(browser) if "status of 400" not in m] == []

@@ -22,20 +22,28 @@
 
   var ENDPOINT = form.getAttribute("action");
   var NAMESPACE = root.dataset.namespace;
-  var LANG = root.dataset.lang;
+  // The page's language and its strings, from the server's i18n table (a JSON block, not a script).
+  var PAGE = JSON.parse(document.getElementById("query-texts").textContent);
+  var LANG = PAGE.lang;
   var WIKIDATA_ENTITY = "http://www.wikidata.org/entity/";
   var MAX_LABELLED = 300;
-  var TEXTS = {
-    en: { running: "Running…", rows: function (n) { return n + (n === 1 ? " row" : " rows"); },
-          triples: function (n) { return n + (n === 1 ? " triple" : " triples"); },
-          in: " in ", yes: "true", no: "false", network: "The server could not be reached: ",
-          cut: "The result was cut: ", at: "Error at line ", column: ", column " },
-    fr: { running: "Exécution…", rows: function (n) { return n + (n <= 1 ? " ligne" : " lignes"); },
-          triples: function (n) { return n + (n <= 1 ? " triplet" : " triplets"); },
-          in: " en ", yes: "vrai", no: "faux", network: "Le serveur est injoignable : ",
-          cut: "Le résultat a été tronqué : ", at: "Erreur ligne ", column: ", colonne " }
-  };
-  var T = TEXTS[LANG] || TEXTS.en;
+  var T = PAGE.texts;
+  // Maghreb usage: Arabic text with Western digits, as the page's other numbers are written.
+  var NUMBERS = new Intl.NumberFormat(LANG === "ar" ? "ar-u-nu-latn" : LANG, { useGrouping: false });
+  var PLURAL = new Intl.PluralRules(LANG);
+
+  /** `text` with each {name} replaced by values[name]. */
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
+  /** `n` of the counted phrase `key` ("rows", "triples") with the plural form the language wants. */
+  function counted(key, n) {
+    var forms = PAGE.plurals[key];
+    return fill(forms[PLURAL.select(n)] || forms.other, { n: NUMBERS.format(n) });
+  }
 
   var PREFIXES = readPrefixes();
 
@@ -176,10 +184,9 @@
     var type = response.headers.get("Content-Type") || "";
     var shown = type.indexOf("application/sparql-results+json") === 0 ? showResults(JSON.parse(text))
                                                                        : showTriples(text);
-    statusLine.textContent = shown.count + T.in + Math.round(milliseconds) + " ms";
-    var cut = response.headers.get("X-SPARQL-Truncated");
-    if (cut) {
-      truncated.textContent = T.cut + cut.replace(/^true;\s*/, "");
+    statusLine.textContent = fill(T.status, { count: shown.count, ms: NUMBERS.format(Math.round(milliseconds)) });
+    if (response.headers.get("X-SPARQL-Truncated")) {
+      truncated.textContent = fill(T.cut, { rows: counted("rows", PAGE.maxRows) });
       truncated.hidden = false;
     }
     showDownloads(query, shown.graph);
@@ -192,7 +199,8 @@
     var position = serverText && /(?:line |at )(\d+)(?:, column |:)(\d+)/.exec(serverText);
     if (position) {
       var line = Number(position[1]), column = Number(position[2]);
-      errorBox.textContent = T.at + line + T.column + column + "\n" + message;
+      errorBox.textContent = fill(T.error_at, { line: NUMBERS.format(line), column: NUMBERS.format(column) }) +
+        "\n" + message;
       selectPosition(line, column);
     }
   }
@@ -212,22 +220,22 @@
     if (Object.prototype.hasOwnProperty.call(json, "boolean")) {
       var p = document.createElement("p");
       p.className = "boolean";
-      p.textContent = json.boolean ? T.yes : T.no;
+      p.textContent = json.boolean ? T["true"] : T["false"];
       results.appendChild(p);
-      return { count: T.rows(1), graph: false };
+      return { count: counted("rows", 1), graph: false };
     }
     var variables = json.head.vars || [];
     var rows = json.results.bindings.map(function (binding) {
       return variables.map(function (v) { return binding[v] || null; });
     });
     table(variables, rows);
-    return { count: T.rows(rows.length), graph: false };
+    return { count: counted("rows", rows.length), graph: false };
   }
 
   function showTriples(text) {
     var rows = text.split("\n").filter(function (line) { return line.trim(); }).map(parseTriple);
-    table(["subject", "predicate", "object"], rows);
-    return { count: T.triples(rows.length), graph: true };
+    table([T.subject, T.predicate, T.object], rows);
+    return { count: counted("triples", rows.length), graph: true };
   }
 
   var NT_TERM = /<([^>]*)>|_:(\S+)|"((?:[^"\\]|\\.)*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?/g;
@@ -276,7 +284,10 @@
     if (term.type === "bnode") return document.createTextNode("_:" + term.value);
     if (term.type === "triple") return document.createTextNode("<< … >>");
     var span = document.createElement("span");
-    span.textContent = term.value;
+    var value = document.createElement("bdi");  // a literal in its own direction, whatever the page's
+    value.textContent = term.value;
+    if (term["xml:lang"]) value.lang = term["xml:lang"];
+    span.appendChild(value);
     var suffix = term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype ? "^^" + compact(term.datatype) : "";
     if (suffix) {
       var small = document.createElement("span");
@@ -347,7 +358,7 @@
   }
 
   function labelRank(lang) {
-    var order = [LANG, "en", "fr"];
+    var order = PAGE.labels;  // the page's language, then the site's fallback chain
     var i = order.indexOf(lang || "");
     return i < 0 ? order.length : i;
   }

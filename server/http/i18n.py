@@ -211,6 +211,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "q_subject": {"en": "subject", "fr": "sujet", "ar": "الموضوع"},
     "q_predicate": {"en": "predicate", "fr": "prédicat", "ar": "المسند"},
     "q_object": {"en": "object", "fr": "objet", "ar": "الكائن"},
+    "q_filter": {"en": "Filter the results", "fr": "Filtrer les résultats", "ar": "تصفية النتائج"},
+    "q_sort": {"en": "Sort by {column}", "fr": "Trier par {column}", "ar": "الترتيب حسب {column}"},
+    "q_shown": {"en": "{shown} of {total}", "fr": "{shown} sur {total}", "ar": "{shown} من {total}"},
 }
 
 PLURALS: dict[str, dict[str, dict[str, str]]] = {

@@ -15,7 +15,8 @@ from . import examples
 LANGUAGES = i18n.LANGUAGES
 # What the page's script writes itself (status line, errors, notices), in the page's language.
 SCRIPT_TEXTS = ("q_running", "q_status", "q_true", "q_false", "q_network", "q_cut", "q_error_at",
-                "q_subject", "q_predicate", "q_object")
+                "q_subject", "q_predicate", "q_object", "q_filter", "q_sort", "q_shown",
+                "page_n", "previous", "next")
 
 DEFAULT_QUERY = """SELECT ?resource ?label
 WHERE {
@@ -74,7 +75,7 @@ def build(graph, request, query: str | None = None) -> QueryPage:
         hint=i18n.text("q_hint", lang).format(timeout=f"{timeout:.1f}".rstrip("0").rstrip("."),
                                               rows=i18n.count("rows", lang, max_rows)),
         script={"lang": lang, "labels": list(i18n.fallback_chain(lang)), "maxRows": max_rows,
-                "texts": {key[2:]: i18n.text(key, lang) for key in SCRIPT_TEXTS},
+                "texts": {key.removeprefix("q_"): i18n.text(key, lang) for key in SCRIPT_TEXTS},
                 "plurals": {key: i18n.plural_forms(key, lang) for key in i18n.PLURALS}},
     )
 

@@ -334,3 +334,69 @@ def test_the_arabic_page_shows_arabic_labels_and_asks_the_label_service_in_arabi
     assert error.text.startswith("خطأ في السطر 3، العمود")
     # The wrong query's 400 is the only message: no script error, no CSP violation.
     assert [m for m in severe_console_messages(browser) if "status of 400" not in m] == []
+
+
+# --- results people can work with: sort, filter, page ---------------------------------------------
+
+def column(driver, index: int) -> list[str]:
+    """The values of a column as shown (a literal's value without its language or datatype)."""
+    return [(td.find_elements(By.TAG_NAME, "bdi") or [td])[0].text
+            for td in driver.find_elements(By.CSS_SELECTOR, f"#results tbody td:nth-child({index})")]
+
+
+def test_the_table_sorts_by_any_column_numbers_as_numbers(browser, live_server):
+    browser.get(live_server.url + "sparql?lang=en")
+    run_text(browser, "SELECT ?n ?word WHERE { VALUES (?n ?word) { (10 'b') (9 'c') (100 'a') } }")
+    wait(browser, lambda d: len(result_rows(d)) == 3)
+    # A literal is shown with its datatype (or language).
+    assert browser.find_element(By.CSS_SELECTOR, "#results tbody td .datatype").text == "^^xsd:integer"
+    headers = browser.find_elements(By.CSS_SELECTOR, "#results thead th")
+    headers[0].find_element(By.TAG_NAME, "button").click()
+    assert column(browser, 1) == ["9", "10", "100"] and headers[0].get_attribute("aria-sort") == "ascending"
+    headers[0].find_element(By.TAG_NAME, "button").click()
+    assert column(browser, 1) == ["100", "10", "9"] and headers[0].get_attribute("aria-sort") == "descending"
+    headers[1].find_element(By.TAG_NAME, "button").send_keys(Keys.ENTER)  # by keyboard as well
+    assert column(browser, 2) == ["a", "b", "c"] and headers[0].get_attribute("aria-sort") == "none"
+
+
+def test_iris_sort_by_their_labels(browser, live_server):
+    browser.get(live_server.url + "sparql?lang=fr")
+    run_text(browser, "SELECT ?state WHERE { ?state a d55o:State }")
+    wait(browser, lambda d: "Algérie" in column(d, 1))
+    browser.find_element(By.CSS_SELECTOR, "#results thead button").click()
+    shown = column(browser, 1)
+    assert len(shown) == 10 and shown == sorted(shown, key=lambda s: s.replace("É", "E").lower())
+
+
+def test_the_filter_folds_accents_and_case(browser, live_server):
+    browser.get(live_server.url + "sparql?lang=fr")
+    run_text(browser, "SELECT ?state ?label WHERE { ?state a d55o:State ; rdfs:label ?label FILTER(lang(?label) = 'fr') }")
+    wait(browser, lambda d: len(result_rows(d)) == 10)
+    box = browser.find_element(By.ID, "results-filter")
+    assert browser.find_element(By.CSS_SELECTOR, "label:has(#results-filter)").text.startswith("Filtrer")
+    box.send_keys("ALGERIE")
+    wait(browser, lambda d: len(result_rows(d)) == 1)
+    assert "Algérie" in result_rows(browser)[0].text
+    assert browser.find_element(By.ID, "results-pager").text == "1 sur 10 lignes"
+    box.send_keys(Keys.CONTROL, "a", Keys.BACKSPACE)
+    wait(browser, lambda d: len(result_rows(d)) == 10)
+
+
+def test_long_results_are_paged_and_the_row_cap_stays_visible(browser):
+    with running_server(env={"DIALOGUE55_MAX_RESULT_ROWS": "250"}) as server:
+        browser.get(server.url + "sparql?lang=en")
+        run_text(browser, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+        wait(browser, lambda d: len(result_rows(d)) == 100)
+        assert "page 1 of 3" in browser.find_element(By.ID, "results-pager").text
+        assert browser.find_element(By.ID, "results-previous").get_property("disabled")
+        notice = browser.find_element(By.ID, "truncated")
+        assert notice.is_displayed() and "250 rows" in notice.text
+        assert browser.find_element(By.ID, "status").text.startswith("250 rows in ")
+        first = result_rows(browser)[0].text
+        browser.find_element(By.ID, "results-next").click()
+        wait(browser, lambda d: "page 2 of 3" in d.find_element(By.ID, "results-pager").text)
+        assert result_rows(browser)[0].text != first
+        browser.find_element(By.ID, "results-next").click()
+        wait(browser, lambda d: len(result_rows(d)) == 50)
+        assert browser.find_element(By.ID, "results-next").get_property("disabled")
+        assert notice.is_displayed()

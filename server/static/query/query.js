@@ -169,6 +169,7 @@
 
   function clear() {
     results.replaceChildren();
+    shown = null;
     errorBox.hidden = true;
     truncated.hidden = true;
     downloads.hidden = true;
@@ -258,25 +259,138 @@
     });
   }
 
+  // The table: sorted by any column, filtered by any text, shown a page at a time. The rows stay
+  // in memory as the endpoint sent them; only the page shown is in the DOM.
+  var PAGE_SIZE = 100;
+  var LABELS = {};  // iri -> its label in the page's language (or the fallback), once fetched
+  var shown = null;  // the current table's state
+
   function table(headings, rows) {
+    shown = { headings: headings, rows: rows, column: -1, descending: false, filter: "", page: 0, iris: {} };
+    var tools = document.createElement("div");
+    tools.className = "table-tools";
+    var label = document.createElement("label");
+    label.textContent = T.filter + " ";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = "results-filter";
+    input.addEventListener("input", function () { shown.filter = fold(input.value); shown.page = 0; draw(); });
+    label.appendChild(input);
+    var pager = document.createElement("span");
+    pager.className = "pager";
+    pager.id = "results-pager";
+    tools.append(label, pager);
     var tableElement = document.createElement("table");
     var head = tableElement.createTHead().insertRow();
-    headings.forEach(function (heading) {
+    headings.forEach(function (heading, index) {
       var th = document.createElement("th");
-      th.textContent = heading;
+      th.scope = "col";
+      th.setAttribute("aria-sort", "none");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.textContent = heading;
+      button.title = fill(T.sort, { column: heading });
+      button.addEventListener("click", function () {
+        shown.descending = shown.column === index ? !shown.descending : false;
+        shown.column = index;
+        shown.page = 0;
+        draw();
+      });
+      th.appendChild(button);
       head.appendChild(th);
     });
-    var body = tableElement.createTBody();
-    var iris = {};
-    rows.forEach(function (row) {
-      var tr = body.insertRow();
+    tableElement.createTBody();
+    results.append(tools, tableElement);
+    var all = {};
+    rows.forEach(function (row) { row.forEach(function (t) { if (t && t.type === "uri") all[t.value] = true; }); });
+    draw();
+    fetchLabels(Object.keys(all).filter(function (iri) { return !LABELS[iri]; }));
+  }
+
+  /** Lower case, without accents: "Algérie" and "algerie" are found by the same filter. */
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f\u064b-\u065f\u0670]/g, "").toLowerCase();
+  }
+
+  /** What a cell shows, for sorting and filtering: the label of an IRI, else its text. */
+  function cellText(term) {
+    if (!term) return "";
+    if (term.type === "uri") return LABELS[term.value] || compact(term.value);
+    return term.value;
+  }
+
+  var COLLATOR = new Intl.Collator(LANG, { numeric: true, sensitivity: "base" });
+
+  function compareTerms(a, b) {
+    if (!a || !b) return a ? -1 : b ? 1 : 0;  // unbound values last
+    var x = Number(a.value), y = Number(b.value);
+    if (a.type === "literal" && b.type === "literal" && a.datatype && b.datatype &&
+        a.value.trim() !== "" && b.value.trim() !== "" && !isNaN(x) && !isNaN(y)) return x - y;
+    return COLLATOR.compare(cellText(a), cellText(b));
+  }
+
+  function draw() {
+    var state = shown;
+    var rows = state.rows;
+    if (state.filter) {
+      rows = rows.filter(function (row) {
+        return row.some(function (term) {
+          return term && fold(cellText(term) + " " + (term.value || "")).indexOf(state.filter) >= 0;
+        });
+      });
+    }
+    if (state.column >= 0) {
+      rows = rows.map(function (row, i) { return [row, i]; }).sort(function (a, b) {
+        var order = compareTerms(a[0][state.column], b[0][state.column]) || a[1] - b[1];  // stable
+        return state.descending ? -order : order;
+      }).map(function (pair) { return pair[0]; });
+    }
+    var pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+    state.page = Math.min(state.page, pages - 1);
+    var body = results.querySelector("tbody");
+    var fragment = document.createDocumentFragment();
+    state.iris = {};
+    rows.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE).forEach(function (row) {
+      var tr = document.createElement("tr");
       row.forEach(function (term) {
         var cell = tr.insertCell();
-        if (term) cell.appendChild(termNode(term, iris));
+        if (term) cell.appendChild(termNode(term, state.iris));
       });
+      fragment.appendChild(tr);
     });
-    results.appendChild(tableElement);
-    fetchLabels(Object.keys(iris), iris);
+    body.replaceChildren(fragment);
+    results.querySelectorAll("thead th").forEach(function (th, index) {
+      th.setAttribute("aria-sort", index !== state.column ? "none" : state.descending ? "descending" : "ascending");
+    });
+    drawPager(rows.length, pages);
+  }
+
+  function drawPager(count, pages) {
+    var pager = document.getElementById("results-pager");
+    var parts = [];
+    if (shown.filter) parts.push(fill(T.shown, { shown: NUMBERS.format(count), total: counted("rows", shown.rows.length) }));
+    if (pages > 1) {
+      parts.push(pageButton(T.previous, shown.page - 1, shown.page === 0, "results-previous"));
+      parts.push(fill(T.page_n, { page: NUMBERS.format(shown.page + 1), pages: NUMBERS.format(pages) }));
+      parts.push(pageButton(T.next, shown.page + 1, shown.page >= pages - 1, "results-next"));
+    }
+    pager.replaceChildren.apply(pager, parts.map(function (part) {
+      if (typeof part !== "string") return part;
+      var span = document.createElement("span");
+      span.textContent = part;
+      return span;
+    }));
+  }
+
+  function pageButton(text, page, disabled, id) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.id = id;
+    button.textContent = text;
+    button.disabled = disabled;
+    button.addEventListener("click", function () { shown.page = page; draw(); document.getElementById(id).focus(); });
+    return button;
   }
 
   function termNode(term, iris) {
@@ -303,7 +417,7 @@
     var node = document.createElement(href ? "a" : "span");
     if (href) node.href = href;
     if (iri.indexOf(WIKIDATA_ENTITY) === 0) node.className = "wikidata";
-    node.textContent = compact(iri);
+    node.textContent = LABELS[iri] || compact(iri);
     node.title = iri;
     (iris[iri] = iris[iri] || []).push(node);
     return node;
@@ -329,7 +443,7 @@
 
   // --- labels: a second query to the same endpoint ------------------------
 
-  function fetchLabels(list, iris) {
+  function fetchLabels(list) {
     var safe = list.filter(function (iri) { return /^[^\s<>"{}|^`\\]+$/.test(iri); }).slice(0, MAX_LABELLED);
     if (!safe.length) return;
     var query = "SELECT ?iri ?label WHERE { VALUES ?iri { " + safe.map(function (iri) { return "<" + iri + ">"; }).join(" ") +
@@ -338,19 +452,21 @@
     body.set("query", query);
     fetch(ENDPOINT, { method: "POST", headers: { "Accept": "application/sparql-results+json" }, body: body })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (json) { if (json) applyLabels(json.results.bindings, iris); })
+      .then(function (json) { if (json) applyLabels(json.results.bindings); })
       .catch(function () { /* labels are a comfort: the IRIs stay shown */ });
   }
 
-  function applyLabels(bindings, iris) {
+  function applyLabels(bindings) {
     var best = {};
     bindings.forEach(function (b) {
       var rank = labelRank(b.label["xml:lang"]);
       var iri = b.iri.value;
       if (!best[iri] || rank < best[iri].rank) best[iri] = { rank: rank, text: b.label.value };
     });
+    Object.keys(best).forEach(function (iri) { LABELS[iri] = best[iri].text; });
+    if (!shown) return;
     Object.keys(best).forEach(function (iri) {
-      (iris[iri] || []).forEach(function (node) {
+      (shown.iris[iri] || []).forEach(function (node) {
         node.textContent = best[iri].text;
         node.title = iri;
       });

@@ -67,6 +67,41 @@ def text(key: str, lang: str) -> str:
     return entry.get(lang) or entry["en"]
 
 
+def plural_forms(key: str, lang: str) -> dict[str, str]:
+    """The forms of the counted phrase ``key`` in ``lang``, by CLDR plural category (``Intl.PluralRules``).
+
+    ``other`` is always there; Arabic has all six categories.
+
+    >>> plural_forms("rows", "ar")["two"]
+    'صفّان'
+    """
+    entry = PLURALS[key]
+    return dict(entry.get(lang) or entry["en"])
+
+
+def plural_category(lang: str, n: int) -> str:
+    """The CLDR plural category of the whole number ``n`` in ``lang``, as ``Intl.PluralRules`` gives it.
+
+    >>> [plural_category("ar", n) for n in (0, 1, 2, 3, 11, 100)], plural_category("fr", 0)
+    (['zero', 'one', 'two', 'few', 'many', 'other'], 'one')
+    """
+    if lang == "ar":
+        if n in (0, 1, 2):
+            return ("zero", "one", "two")[n]
+        return "few" if 3 <= n % 100 <= 10 else "many" if 11 <= n % 100 <= 99 else "other"
+    return "one" if n == 1 or (lang == "fr" and n == 0) else "other"
+
+
+def count(key: str, lang: str, n: int) -> str:
+    """``n`` of the counted phrase ``key``, in ``lang``.
+
+    >>> count("rows", "en", 10000), count("rows", "ar", 10), count("rows", "ar", 1)
+    ('10000 rows', '10 صفوف', 'صف واحد')
+    """
+    forms = plural_forms(key, lang)
+    return (forms.get(plural_category(lang, n)) or forms["other"]).format(n=n)
+
+
 def strings(lang: str) -> dict[str, str]:
     """Every UI string in ``lang``, for templates (``ui.search``)."""
     return {key: text(key, lang) for key in STRINGS}
@@ -180,7 +215,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "not_from_source_intro": {
         "en": "These graphs are ours: each says what it adds and where it comes from.",
         "fr": "Ces graphes sont les nôtres : chacun dit ce qu'il ajoute et d'où il vient.",
-        "ar": "هذه الرسوم من عملنا: كل منها يذكر ما يضيفه ومن أين يأتي.",
+        "ar": "هذه المخططات من عملنا: كل منها يذكر ما يضيفه ومن أين يأتي.",
     },
     "editorial": {"en": "editorial", "fr": "éditorial", "ar": "تحريري"},
     "derived": {"en": "derived", "fr": "dérivé", "ar": "مشتق"},
@@ -207,4 +242,52 @@ STRINGS: dict[str, dict[str, str]] = {
     "skos_altLabel": {"en": "is also named", "fr": "est aussi nommé", "ar": "يُسمّى أيضاً"},
     "skos_narrower": {"en": "includes the narrower notion", "fr": "comprend la notion plus précise",
                       "ar": "يشمل المفهوم الأخص"},
+    # The query page at /sparql: the template's strings, then its script's.
+    "q_title": {"en": "Query the graph with SPARQL", "fr": "Interroger le graphe en SPARQL",
+                "ar": "استعلم عن المخطط بلغة SPARQL"},
+    "q_hint": {"en": "A read-only SPARQL 1.1 endpoint. Common prefixes need no PREFIX line; "
+                     "each query may run {timeout} s and return {rows}.",
+               "fr": "Point d’accès SPARQL 1.1 en lecture seule. Les préfixes courants sont déclarés d’office ; "
+                     "limite de {timeout} s et de {rows} par requête.",
+               "ar": "نقطة وصول SPARQL 1.1 للقراءة فقط. البادئات الشائعة معرّفة مسبقًا فلا تحتاج إلى سطر PREFIX؛ "
+                     "لكل استعلام {timeout} ثانية على الأكثر و{rows} على الأكثر."},
+    "q_examples": {"en": "Examples (competency questions)", "fr": "Exemples (questions de compétence)",
+                   "ar": "أمثلة (أسئلة الكفاءة)"},
+    "q_pick": {"en": "— pick an example —", "fr": "— choisir un exemple —", "ar": "— اختر مثالًا —"},
+    "q_ours": {"en": "In our terms", "fr": "Dans nos termes", "ar": "بمصطلحاتنا"},
+    "q_wikidata": {"en": "In the terms of Wikidata (wd:, wdt:, p:, SERVICE wikibase:label)",
+                   "fr": "Dans les termes de Wikidata (wd:, wdt:, p:, SERVICE wikibase:label)",
+                   "ar": "بمصطلحات ويكي بيانات (wd:, wdt:, p:, SERVICE wikibase:label)"},
+    "q_run": {"en": "Run", "fr": "Exécuter", "ar": "تنفيذ"},
+    "q_share": {"en": "Shareable link", "fr": "Lien à partager", "ar": "رابط للمشاركة"},
+    "q_download": {"en": "Download:", "fr": "Télécharger :", "ar": "تنزيل:"},
+    "q_prefixes": {"en": "Built-in prefixes", "fr": "Préfixes déclarés d’office", "ar": "البادئات المعرّفة مسبقًا"},
+    "q_running": {"en": "Running…", "fr": "Exécution…", "ar": "جارٍ التنفيذ…"},
+    "q_status": {"en": "{count} in {ms} ms", "fr": "{count} en {ms} ms", "ar": "{count} في {ms} مللي ثانية"},
+    "q_true": {"en": "true", "fr": "vrai", "ar": "صحيح"},
+    "q_false": {"en": "false", "fr": "faux", "ar": "خطأ"},
+    "q_network": {"en": "The server could not be reached: ", "fr": "Le serveur est injoignable : ",
+                  "ar": "تعذّر الوصول إلى الخادم: "},
+    "q_cut": {"en": "The result was cut at the endpoint's limit: {rows}.",
+              "fr": "Le résultat a été tronqué à la limite du point d’accès : {rows}.",
+              "ar": "اقتُطعت النتيجة عند حدّ نقطة الوصول: {rows}."},
+    "q_error_at": {"en": "Error at line {line}, column {column}", "fr": "Erreur ligne {line}, colonne {column}",
+                   "ar": "خطأ في السطر {line}، العمود {column}"},
+    "q_subject": {"en": "subject", "fr": "sujet", "ar": "الموضوع"},
+    "q_predicate": {"en": "predicate", "fr": "prédicat", "ar": "المسند"},
+    "q_object": {"en": "object", "fr": "objet", "ar": "الكائن"},
+    "q_filter": {"en": "Filter the results", "fr": "Filtrer les résultats", "ar": "تصفية النتائج"},
+    "q_sort": {"en": "Sort by {column}", "fr": "Trier par {column}", "ar": "الترتيب حسب {column}"},
+    "q_shown": {"en": "{shown} of {total}", "fr": "{shown} sur {total}", "ar": "{shown} من {total}"},
+}
+
+PLURALS: dict[str, dict[str, dict[str, str]]] = {
+    "rows": {"en": {"one": "{n} row", "other": "{n} rows"},
+             "fr": {"one": "{n} ligne", "other": "{n} lignes"},
+             "ar": {"zero": "لا صفوف", "one": "صف واحد", "two": "صفّان", "few": "{n} صفوف",
+                    "many": "{n} صفًا", "other": "{n} صف"}},
+    "triples": {"en": {"one": "{n} triple", "other": "{n} triples"},
+                "fr": {"one": "{n} triplet", "other": "{n} triplets"},
+                "ar": {"zero": "لا ثلاثيات", "one": "ثلاثية واحدة", "two": "ثلاثيتان", "few": "{n} ثلاثيات",
+                       "many": "{n} ثلاثية", "other": "{n} ثلاثية"}},
 }

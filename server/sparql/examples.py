@@ -5,10 +5,15 @@ its titles as comments, one per language::
 
     # title@en: Which states are members of the Dialogue 5+5?
     # title@fr: Quels États sont membres du Dialogue 5+5 ?
+    # title@ar: ما الدول الأعضاء في الحوار 5+5؟
     SELECT ...
+
+The titles are shown in the query page's picker; the editor receives :attr:`Example.body`.
 
 >>> parse("states", "# title@en: States\\n# title@fr: États\\nSELECT * {}\\n").title("fr")
 'États'
+>>> parse("states", "# title@en: States\\n# title@ar: الدول\\nSELECT * {}\\n").body
+'SELECT * {}\\n'
 >>> parse("bare", "ASK {}").title("en")
 'bare'
 """
@@ -33,6 +38,14 @@ class Example:
     name: str
     titles: dict
     query: str
+
+    @property
+    def body(self) -> str:
+        """The query without its leading title lines: those are the picker's, not the query's."""
+        lines = self.query.splitlines(keepends=True)
+        while lines and _TITLE.match(lines[0]):
+            lines.pop(0)
+        return "".join(lines)
 
     def title(self, lang: str) -> str:
         """The title in ``lang``, else in English, else the file name."""

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..http import negotiation
+from ..http import i18n, negotiation
 from . import examples
 
-LANGUAGES = ("en", "fr")
+LANGUAGES = i18n.LANGUAGES
+# What the page's script writes itself (status line, errors, notices), in the page's language.
+SCRIPT_TEXTS = ("q_running", "q_status", "q_true", "q_false", "q_network", "q_cut", "q_error_at",
+                "q_subject", "q_predicate", "q_object", "q_filter", "q_sort", "q_shown",
+                "page_n", "previous", "next")
 
 DEFAULT_QUERY = """SELECT ?resource ?label
 WHERE {
@@ -25,6 +29,8 @@ LIMIT 20
 
 @dataclass(frozen=True)
 class ExampleView:
+    """One example in the picker: its title in the page's language, and the query the editor receives."""
+
     name: str
     title: str
     query: str
@@ -45,12 +51,15 @@ class QueryPage:
     graph_formats: tuple[str, ...]
     timeout: float
     max_rows: int
+    hint: str
+    script: dict
 
 
 def build(graph, request, query: str | None = None) -> QueryPage:
     """The page for ``request``: in the reader's language, with ``query`` filled in and run if given."""
-    lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else \
-        request.accept_languages.best_match(LANGUAGES, "en")
+    # Lenient like the error pages: an unknown ?lang= on the query page is not worth a 400.
+    lang = i18n.choose(request.args, request.accept_languages, strict=False).lang
+    timeout, max_rows = graph.settings["query_timeout"], graph.settings["max_result_rows"]
     return QueryPage(
         lang=lang,
         query=query if query is not None else DEFAULT_QUERY,
@@ -61,11 +70,16 @@ def build(graph, request, query: str | None = None) -> QueryPage:
         prefixes=tuple(sorted(graph.space.prefixes.items())),
         result_formats=tuple(f.name for f in negotiation.RESULTS),
         graph_formats=tuple(f.name for f in negotiation.GRAPHS + negotiation.DATASETS),
-        timeout=graph.settings["query_timeout"],
-        max_rows=graph.settings["max_result_rows"],
+        timeout=timeout,
+        max_rows=max_rows,
+        hint=i18n.text("q_hint", lang).format(timeout=f"{timeout:.1f}".rstrip("0").rstrip("."),
+                                              rows=i18n.count("rows", lang, max_rows)),
+        script={"lang": lang, "labels": list(i18n.fallback_chain(lang)), "maxRows": max_rows,
+                "texts": {key.removeprefix("q_"): i18n.text(key, lang) for key in SCRIPT_TEXTS},
+                "plurals": {key: i18n.plural_forms(key, lang) for key in i18n.PLURALS}},
     )
 
 
 def _examples(graph, lang: str, folder) -> tuple[ExampleView, ...]:
     found = examples.load(folder, namespace=graph.settings["namespace"], published=graph.space.namespace)
-    return tuple(ExampleView(e.name, e.title(lang), e.query) for e in found)
+    return tuple(ExampleView(e.name, e.title(lang), e.body) for e in found)

@@ -112,10 +112,11 @@ def test_every_query_file_has_an_expected_answer(folder, expected):
 
 
 @pytest.mark.parametrize("path", query_files("examples") + query_files("wikidata-terms"), ids=lambda p: p.name)
-def test_query_file_starts_with_titles_in_english_and_french(path):
-    first, second = path.read_text(encoding="utf-8").splitlines()[:2]
+def test_query_file_starts_with_titles_in_english_french_and_arabic(path):
+    first, second, third = path.read_text(encoding="utf-8").splitlines()[:3]
     assert first.startswith("# title@en: ") and len(first) > len("# title@en: ")
     assert second.startswith("# title@fr: ") and len(second) > len("# title@fr: ")
+    assert third.startswith("# title@ar: ") and len(third) > len("# title@ar: ")
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))

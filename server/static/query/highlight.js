@@ -45,23 +45,55 @@
     return out;
   }
 
-  /** Replace the content of `element` with the highlighted `text`. */
-  function render(element, text) {
-    var fragment = document.createDocumentFragment();
+  var OPENING = { "{": "}", "(": ")", "[": "]" };
+  var CLOSING = { "}": "{", ")": "(", "]": "[" };
+
+  /** The offsets of the bracket next to `caret` and of its partner, as [a, b], or null.
+   *
+   * Brackets inside strings, IRIs and comments are tokens of those kinds, so they never match.
+   */
+  function matchBracket(text, caret) {
+    var list = [], offset = 0;
+    tokens(text).forEach(function (token) {
+      if (token[0] === "bracket") list.push([offset, token[1]]);
+      offset += token[1].length;
+    });
+    var at = -1;
+    for (var i = 0; i < list.length; i++) {  // the bracket before the caret, else the one after it
+      if (list[i][0] === caret - 1) at = i;
+      if (list[i][0] === caret && at < 0) at = i;
+    }
+    if (at < 0) return null;
+    var ch = list[at][1], forward = !!OPENING[ch], depth = 0;
+    for (var j = at; j >= 0 && j < list.length; j += forward ? 1 : -1) {
+      var c = list[j][1];
+      if (forward ? OPENING[c] : CLOSING[c]) depth++;
+      else if (--depth === 0) {
+        return (forward ? OPENING[ch] === c : CLOSING[ch] === c) ? [list[at][0], list[j][0]] : null;
+      }
+    }
+    return null;
+  }
+
+  /** Replace the content of `element` with the highlighted `text`; offsets in `marks` are "match". */
+  function render(element, text, marks) {
+    var fragment = document.createDocumentFragment(), offset = 0;
+    marks = marks || [];
     tokens(text).forEach(function (token) {
       if (token[0] === "plain") {
         fragment.appendChild(document.createTextNode(token[1]));
       } else {
         var span = document.createElement("span");
-        span.className = "tok-" + token[0];
+        span.className = "tok-" + token[0] + (token[0] === "bracket" && marks.indexOf(offset) >= 0 ? " tok-match" : "");
         span.textContent = token[1];
         fragment.appendChild(span);
       }
+      offset += token[1].length;
     });
     // A trailing newline needs a character after it, or the last empty line collapses.
     fragment.appendChild(document.createTextNode("\n"));
     element.replaceChildren(fragment);
   }
 
-  window.D55Highlight = { tokens: tokens, render: render };
+  window.D55Highlight = { tokens: tokens, render: render, matchBracket: matchBracket };
 })();

@@ -26,6 +26,9 @@ def test_the_test_command_sets_up_every_tool_the_tests_use():
     for program, package in [("chromium", "chromium"), ("chromedriver", "chromium-driver"), ("wrk", "wrk"),
                              ("node", "nodejs"), ("npm", "npm"), ("apache2", "apache2"), ("nginx", "nginx")]:
         assert f"command -v {program} " in text and f"missing+=({package})" in text, program
+    installs = {line.split()[-2] for line in text.splitlines() if " install -y -qq " in line}
+    assert installs >= {"chromium", "chromium-driver", "wrk", "nodejs", "npm", "virtuoso-opensource",
+                        "apache2", "nginx"}, installs
     assert "npm ci --prefix js" in text
     for package in ("chromium", "wrk", "nodejs", "npm ci", "apache2", "nginx"):
         assert package in README, f"the README does not say that the tests install {package}"

@@ -204,6 +204,12 @@ def test_the_syntax_error_is_marked_at_its_position(browser, live_server):
     offset, text, decoration, width = wait(browser, lambda d: d.execute_script(MARK_OFFSET))
     assert (offset, text) == (query.index("\n}") + 1, "}") and "underline" in decoration and width > 0
     assert area.get_attribute("aria-invalid") == "true"
+    # The band behind the error's line lies on the mark's line.
+    band, line = browser.execute_script(
+        "const b = document.querySelector('.editor .error-line').getBoundingClientRect(),"
+        " m = document.querySelector('#highlight .error-mark').getBoundingClientRect();"
+        " return [[b.top, b.bottom, b.width], [m.top, m.bottom]]")
+    assert band[0] <= (line[0] + line[1]) / 2 <= band[1] and band[2] > 0
     # An edit before it moves the mark with its text; an edit at it takes the mark away.
     browser.execute_script("arguments[0].setSelectionRange(0, 0)", area)
     area.send_keys("# x\n")

@@ -12,6 +12,11 @@
   var T = JSON.parse(document.getElementById("query-tools").textContent).texts;
   var mark = null;  // {start, end}: offsets in textarea.value (UTF-16 code units)
   var previous = textarea.value;
+  // A band behind the line of the error, so the place is seen at a glance even on one character.
+  var band = document.createElement("div");
+  band.className = "error-line";
+  band.hidden = true;
+  textarea.parentNode.insertBefore(band, textarea.parentNode.firstChild);
 
   Q.on("run", function () {
     mark = null;
@@ -26,7 +31,22 @@
   Q.on("render", function (code) {
     follow(textarea.value);
     if (mark) draw(code);
+    placeBand();
   });
+  textarea.addEventListener("scroll", placeBand);
+
+  function placeBand() {
+    var span = mark && Q.code.querySelector(".error-mark");
+    band.hidden = !span;
+    if (!span) return;
+    var box = textarea.parentNode.getBoundingClientRect(), rects = span.getClientRects();
+    var line = rects.length ? rects[0] : span.getBoundingClientRect();
+    var lineHeight = parseFloat(getComputedStyle(textarea).lineHeight) || line.height;
+    var top = line.top - box.top - textarea.parentNode.clientTop + (line.height - lineHeight) / 2;
+    band.hidden = top < 0 || top > textarea.clientHeight;
+    band.style.top = top + "px";
+    band.style.height = lineHeight + "px";
+  }
 
   /** The offset of a 1-based line and column; the server counts columns in characters (code points). */
   function offsetOf(value, line, column) {

@@ -120,6 +120,26 @@ def test_a_prefix_completes_with_its_prefix_line_and_the_list_is_a_listbox(brows
     assert area.get_property("value").endswith("?s rdfs")
 
 
+def test_a_built_in_prefix_typed_with_its_colon_gets_its_prefix_line(browser, live_server):
+    browser.get(live_server.url + "sparql?lang=en")
+    original = "PREFIX x: <http://example.org/>\nSELECT * WHERE {\n  ?s "
+    area = editor(browser, original)
+    area.send_keys("skos:")
+    line = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+    wait(browser, lambda d: area.get_property("value") == original.replace("\n", "\n" + line, 1) + "skos:")
+    area.send_keys(Keys.ESCAPE, "prefLabel")  # the caret stayed after the colon
+    assert area.get_property("value").endswith("?s skos:prefLabel")
+    area.send_keys(" ?o . ?s skos:")  # declared now: no second line
+    assert area.get_property("value").count("PREFIX skos:") == 1
+    # Typed in a declaration, or for a prefix the page does not know, a prefix adds nothing.
+    area = editor(browser, "PREFIX rdfs")
+    area.send_keys(":")
+    assert area.get_property("value") == "PREFIX rdfs:"
+    area = editor(browser, "SELECT * { ?s ex")
+    area.send_keys(":")
+    assert area.get_property("value") == "SELECT * { ?s ex:"
+
+
 def test_a_property_completes_by_its_french_label(browser, live_server):
     french = label(live_server, "d55o:memberOf", "fr")
     browser.get(live_server.url + "sparql?lang=fr")

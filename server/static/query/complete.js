@@ -346,19 +346,25 @@
     return { names: names, at: onItsOwnLine ? newline + 1 : 0 };
   }
 
+  /** The PREFIX line and where it goes, if `text` (at `start`) uses a built-in prefix the query does not declare. */
+  function missingDeclaration(value, start, text) {
+    var prefix = /^([A-Za-z][\w.-]*)?:/.exec(text);
+    if (!prefix || /PREFIX\s+$/i.test(value.slice(Math.max(0, start - 20), start))) return null;
+    var name = prefix[1] || "", prologue = declarations(value);
+    var builtIn = Q.prefixes.filter(function (p) { return p[0] === name; })[0];
+    if (!builtIn || Object.prototype.hasOwnProperty.call(prologue.names, name) || prologue.at > start) return null;
+    return { at: prologue.at, line: "PREFIX " + name + ": <" + builtIn[1] + ">\n" };
+  }
+
   /** Put `item` in place of the word; a known prefix the query does not declare gets its PREFIX line. */
   function accept(item) {
     var context = state.context, value = textarea.value;
     dismiss();
     var line = "", at = context.start;
-    var prefix = /^([A-Za-z][\w.-]*)?:/.exec(item.text);
-    if (prefix && item.kind !== "keyword" && item.kind !== "function") {
-      var name = prefix[1] || "", prologue = declarations(value);
-      var builtIn = Q.prefixes.filter(function (p) { return p[0] === name; })[0];
-      if (builtIn && !Object.prototype.hasOwnProperty.call(prologue.names, name) && prologue.at <= context.start) {
-        line = "PREFIX " + name + ": <" + builtIn[1] + ">\n";
-        at = prologue.at;
-      }
+    var missing = item.kind !== "keyword" && item.kind !== "function" && missingDeclaration(value, at, item.text);
+    if (missing) {
+      line = missing.line;
+      at = missing.at;
     }
     accepting = true;
     try {
@@ -402,11 +408,29 @@
 
   textarea.addEventListener("input", function (event) {
     if (accepting) return;
+    var context = event.inputType === "insertText" && contextAt(textarea.value, textarea.selectionStart);
+    if (context && event.data === ":" && context.kind === "pname" && !context.local) declare(context);
     if (isOpen() || asking) { update(false); return; }
     // As you type a variable or a prefixed name, the list opens by itself.
-    var context = event.inputType === "insertText" && contextAt(textarea.value, textarea.selectionStart);
     if (context && context.kind !== "word") update(false);
   });
+
+  /** A built-in prefix just typed, with its colon: its PREFIX line goes at the top (an undo step of its own). */
+  function declare(context) {
+    var value = textarea.value, missing = missingDeclaration(value, context.start, context.word);
+    if (!missing) return;
+    var caret = textarea.selectionStart, scroll = textarea.scrollTop;
+    accepting = true;
+    try {
+      Q.edit(missing.at, missing.at, missing.line);
+    } finally {
+      accepting = false;
+    }
+    textarea.setSelectionRange(caret + missing.line.length, caret + missing.line.length);
+    // The text below moved down one line: so does the view, and the caret stays where the eye is.
+    textarea.scrollTop = scroll > 0 ? scroll + (parseFloat(getComputedStyle(textarea).lineHeight) || 0) : 0;
+    Q.refresh();
+  }
   textarea.addEventListener("keyup", function (event) {
     if (isOpen() && /^(ArrowLeft|ArrowRight|Home|End)$/.test(event.key)) update(false);
   });

@@ -20,6 +20,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from server.http import i18n
 from server.sparql import editor_tools
 from tests.browser import chromium
+from tests.engine.test_backend import both, engine  # noqa: F401  (fixtures: our server over `oxigraph serve`)
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -458,6 +459,17 @@ def test_the_tools_speak_the_page_s_language(browser, live_server, lang):
     assert [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
 
 
+def tools_of(page: str) -> dict:
+    start = page.index('<script type="application/json" id="query-tools">') + len(
+        '<script type="application/json" id="query-tools">')
+    return json.loads(page[start:page.index("</script>", start)])
+
+
+def test_the_terms_are_the_same_over_an_external_engine(both):
+    mine, theirs = (tools_of(s.get("sparql?lang=fr", headers={"Accept": "text/html"}).text)["terms"] for s in both)
+    assert mine == theirs and len(mine) > 50
+
+
 def test_the_page_carries_the_ontology_s_terms_with_labels_in_its_language(client):
     def labels_of(term):
         answer = client.post("/sparql", data={"query": f"SELECT ?l WHERE {{ {term} rdfs:label ?l }}"},
@@ -465,9 +477,7 @@ def test_the_page_carries_the_ontology_s_terms_with_labels_in_its_language(clien
         return {b["l"].get("xml:lang"): b["l"]["value"] for b in answer["results"]["bindings"]}
 
     page = client.get("/sparql?lang=ar", headers={"Accept": "text/html"}).get_data(as_text=True)
-    start = page.index('<script type="application/json" id="query-tools">') + len(
-        '<script type="application/json" id="query-tools">')
-    tools = json.loads(page[start:page.index("</script>", start)])
+    tools = tools_of(page)
     terms = {term["name"]: term for term in tools["terms"]}
     assert terms["d55o:memberOf"]["kind"] == "property" and terms["d55o:State"]["kind"] == "class"
     labels = labels_of("d55o:memberOf")

@@ -82,9 +82,9 @@
     textarea.removeAttribute("aria-activedescendant");
   }
 
-  /** Work out what stands before the caret and show what completes it; `explicit` is Ctrl+Space. */
   var lastExplicit = false;
 
+  /** Work out what stands before the caret and show what completes it; `explicit` is Ctrl+Space. */
   function update(explicit) {
     var context = contextAt(textarea.value, textarea.selectionStart);
     if (!context || textarea.selectionStart !== textarea.selectionEnd) { dismiss(); return; }
@@ -387,7 +387,10 @@
       update(true);
       return;
     }
-    if (!isOpen()) return;
+    if (!isOpen()) {
+      if (event.key === "Escape") asking = false;  // and results on their way stay unseen
+      return;
+    }
     var handled = true;
     if (event.key === "ArrowDown") select(state.active + 1);
     else if (event.key === "ArrowUp") select(state.active - 1);

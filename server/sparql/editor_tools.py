@@ -40,14 +40,14 @@ def script(graph, lang: str) -> dict:
     """
     return {"texts": {key.removeprefix("e_"): i18n.text(key, lang) for key in TEXTS},
             "historyCap": HISTORY_CAP,
-            "terms": [asdict(term) for term in terms(graph, lang)]}
+            "terms": _terms_data(graph, lang)}
 
 
 def terms(graph, lang: str) -> list[Term]:
     """The ontology's classes and properties with a prefix the page knows, sorted by name."""
     chain = i18n.fallback_chain(lang)
     found: dict[str, dict] = {}
-    for row in _rows(graph):
+    for row in graph.select("vocabulary"):
         name = compact(row["term"].value, graph.space.prefixes)
         if name is None:
             continue
@@ -79,10 +79,14 @@ def _best(labels: dict[str, str], chain: tuple[str, ...]) -> str:
     return next((labels[lang] for lang in chain if lang in labels), next(iter(labels.values()), ""))
 
 
-def _rows(graph) -> list[dict]:
-    """The vocabulary query's rows, read once per dataset version (a page view costs no query)."""
+def _terms_data(graph, lang: str) -> list[dict]:
+    """The terms in ``lang`` as plain data, built once per dataset version and language (a page view
+    then costs no query and no work)."""
     cache = current_app.extensions.setdefault("dialogue55.vocabulary", {})
-    if graph.version not in cache:
+    if cache.get("version") != graph.version:
         cache.clear()
-        cache[graph.version] = graph.select("vocabulary")
-    return cache[graph.version]
+        cache["version"] = graph.version
+    if lang not in cache:
+        cache[lang] = [asdict(term) for term in terms(graph, lang)]
+    return cache[lang]
+

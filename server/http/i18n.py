@@ -291,3 +291,48 @@ PLURALS: dict[str, dict[str, dict[str, str]]] = {
                 "ar": {"zero": "لا ثلاثيات", "one": "ثلاثية واحدة", "two": "ثلاثيتان", "few": "{n} ثلاثيات",
                        "many": "{n} ثلاثية", "other": "{n} ثلاثية"}},
 }
+
+# The query editor's tools (completion, the error marker, "copy as", history): their strings in a
+# block of their own, keys starting with "e_"; the page's script receives them all.
+STRINGS.update({
+    "e_shortcut": {"en": "Ctrl+Space completes", "fr": "Ctrl+Espace complète", "ar": "Ctrl+Space للإكمال"},
+    "e_completions": {"en": "Completions", "fr": "Complétions", "ar": "الإكمالات"},
+    "e_keyword": {"en": "keyword", "fr": "mot-clé", "ar": "كلمة مفتاحية"},
+    "e_function": {"en": "function", "fr": "fonction", "ar": "دالة"},
+    "e_prefix": {"en": "prefix", "fr": "préfixe", "ar": "بادئة"},
+    "e_class": {"en": "class", "fr": "classe", "ar": "صنف"},
+    "e_property": {"en": "property", "fr": "propriété", "ar": "خاصية"},
+    "e_entity": {"en": "resource", "fr": "ressource", "ar": "مورد"},
+    "e_variable": {"en": "variable", "fr": "variable", "ar": "متغيّر"},
+    "e_error_mark": {"en": "The error is here", "fr": "L’erreur est ici", "ar": "الخطأ هنا"},
+    "e_copy_as": {"en": "Copy as code", "fr": "Copier en code", "ar": "نسخ كشيفرة برمجية"},
+    "e_code_language": {"en": "Language of the code", "fr": "Langage du code", "ar": "لغة الشيفرة"},
+    "e_snippet_intro": {"en": "The query as it stands in the editor, sent to {endpoint}:",
+                        "fr": "La requête telle qu’elle est dans l’éditeur, envoyée à {endpoint} :",
+                        "ar": "الاستعلام كما هو في المحرّر، مُرسَلًا إلى {endpoint}:"},
+    "e_copy": {"en": "Copy", "fr": "Copier", "ar": "نسخ"},
+    "e_copied": {"en": "Copied to the clipboard.", "fr": "Copié dans le presse-papiers.", "ar": "نُسخ إلى الحافظة."},
+    "e_copy_refused": {"en": "The browser refused to copy: select the code and copy it yourself.",
+                       "fr": "Le navigateur a refusé de copier : sélectionnez le code et copiez-le vous-même.",
+                       "ar": "رفض المتصفح النسخ: حدّد الشيفرة وانسخها بنفسك."},
+    "e_history": {"en": "History ({count})", "fr": "Historique ({count})", "ar": "السجل ({count})"},
+    "e_history_intro": {"en": "The queries run on this page, kept in this browser only; the newest {count}.",
+                        "fr": "Les requêtes exécutées sur cette page, gardées dans ce navigateur seulement ; "
+                              "les {count} plus récentes.",
+                        "ar": "الاستعلامات المنفَّذة في هذه الصفحة، محفوظة في هذا المتصفح فقط؛ أحدث {count}."},
+    "e_history_empty": {"en": "No query run yet.", "fr": "Aucune requête exécutée pour l’instant.",
+                        "ar": "لم يُنفَّذ أي استعلام بعد."},
+    "e_history_load": {"en": "Load this query into the editor", "fr": "Charger cette requête dans l’éditeur",
+                       "ar": "حمّل هذا الاستعلام في المحرّر"},
+    "e_history_clear": {"en": "Clear the history", "fr": "Effacer l’historique", "ar": "امسح السجل"},
+})
+PLURALS.update({
+    "suggestions": {"en": {"one": "{n} suggestion", "other": "{n} suggestions"},
+                    "fr": {"one": "{n} suggestion", "other": "{n} suggestions"},
+                    "ar": {"zero": "لا اقتراحات", "one": "اقتراح واحد", "two": "اقتراحان", "few": "{n} اقتراحات",
+                           "many": "{n} اقتراحًا", "other": "{n} اقتراح"}},
+    "queries": {"en": {"one": "{n} query", "other": "{n} queries"},
+                "fr": {"one": "{n} requête", "other": "{n} requêtes"},
+                "ar": {"zero": "لا استعلامات", "one": "استعلام واحد", "two": "استعلامان", "few": "{n} استعلامات",
+                       "many": "{n} استعلامًا", "other": "{n} استعلام"}},
+})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..http import i18n, negotiation
-from . import examples
+from . import editor_tools, examples
 
 LANGUAGES = i18n.LANGUAGES
 # What the page's script writes itself (status line, errors, notices), in the page's language.
@@ -47,6 +47,7 @@ class QueryPage:
     wikidata_examples: tuple[ExampleView, ...]
     namespace: str
     prefixes: tuple[tuple[str, str], ...]
+    tools: dict  # the editor tools' data (editor_tools.script)
     result_formats: tuple[str, ...]
     graph_formats: tuple[str, ...]
     timeout: float
@@ -68,6 +69,7 @@ def build(graph, request, query: str | None = None) -> QueryPage:
         wikidata_examples=_examples(graph, lang, examples.WIKIDATA_FOLDER),
         namespace=graph.space.namespace,
         prefixes=tuple(sorted(graph.space.prefixes.items())),
+        tools=editor_tools.script(graph, lang),
         result_formats=tuple(f.name for f in negotiation.RESULTS),
         graph_formats=tuple(f.name for f in negotiation.GRAPHS + negotiation.DATASETS),
         timeout=timeout,

@@ -71,6 +71,7 @@
     var pair = caret >= 0 && document.activeElement === textarea
       ? window.D55Highlight.matchBracket(textarea.value, caret) : null;
     window.D55Highlight.render(code, textarea.value, pair || []);
+    emit("render", code);
     syncScroll();
   }
 
@@ -147,8 +148,9 @@
 
   function run() {
     // As the Wikidata Query Service's interface does: the label service's [AUTO_LANGUAGE] is the page's.
-    var query = textarea.value.split("[AUTO_LANGUAGE]").join(LANG);
+    var written = textarea.value, query = written.split("[AUTO_LANGUAGE]").join(LANG);
     clear();
+    emit("run", { query: written });
     statusLine.textContent = T.running;
     var started = performance.now();
     var body = new URLSearchParams();
@@ -159,7 +161,8 @@
       body: body
     }).then(function (response) {
       return response.text().then(function (text) {
-        show(query, response, text, performance.now() - started);
+        var outcome = show(query, response, text, performance.now() - started);
+        if (outcome) emit("ran", { query: written, n: outcome.n, unit: outcome.graph ? "triples" : "rows" });
       });
     }).catch(function (error) {
       statusLine.textContent = "";
@@ -191,6 +194,7 @@
       truncated.hidden = false;
     }
     showDownloads(query, shown.graph);
+    return shown;
   }
 
   function showError(message, serverText) {
@@ -203,6 +207,7 @@
       errorBox.textContent = fill(T.error_at, { line: NUMBERS.format(line), column: NUMBERS.format(column) }) +
         "\n" + message;
       selectPosition(line, column);
+      emit("error", { line: line, column: column });
     }
   }
 
@@ -223,20 +228,20 @@
       p.className = "boolean";
       p.textContent = json.boolean ? T["true"] : T["false"];
       results.appendChild(p);
-      return { count: counted("rows", 1), graph: false };
+      return { count: counted("rows", 1), n: 1, graph: false };
     }
     var variables = json.head.vars || [];
     var rows = json.results.bindings.map(function (binding) {
       return variables.map(function (v) { return binding[v] || null; });
     });
     table(variables, rows);
-    return { count: counted("rows", rows.length), graph: false };
+    return { count: counted("rows", rows.length), n: rows.length, graph: false };
   }
 
   function showTriples(text) {
     var rows = text.split("\n").filter(function (line) { return line.trim(); }).map(parseTriple);
     table([T.subject, T.predicate, T.object], rows);
-    return { count: counted("triples", rows.length), graph: true };
+    return { count: counted("triples", rows.length), n: rows.length, graph: true };
   }
 
   var NT_TERM = /<([^>]*)>|_:(\S+)|"((?:[^"\\]|\\.)*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?/g;
@@ -506,6 +511,21 @@
     });
     downloads.hidden = false;
   }
+
+  // --- the editor's tools (complete.js, marker.js, snippets.js, history.js) hook in here ---------
+
+  var listeners = {};
+
+  /** Tell the tools that `name` happened: "render" (the highlight layer was redrawn), "run", "ran", "error". */
+  function emit(name, detail) {
+    (listeners[name] || []).forEach(function (listener) { listener(detail); });
+  }
+
+  window.D55Query = {
+    page: PAGE, endpoint: ENDPOINT, prefixes: PREFIXES, textarea: textarea, code: code,
+    edit: edit, refresh: refresh, run: run, fill: fill, counted: counted, fold: fold, compact: compact,
+    on: function (name, listener) { (listeners[name] = listeners[name] || []).push(listener); }
+  };
 
   refresh();
   if (root.dataset.autorun === "true") run();

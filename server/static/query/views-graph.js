@@ -21,9 +21,7 @@
       var key = term.type + " " + term.value;
       if (!(key in index)) {
         total++;
-        if (nodes.length >= MAX_NODES) return -1;
-        index[key] = nodes.length;
-        nodes.push({ term: term, degree: 0 });
+        index[key] = nodes.length < MAX_NODES ? nodes.push({ term: term, degree: 0 }) - 1 : -1;
       }
       return index[key];
     }

@@ -320,3 +320,10 @@ PLURALS.update({
               "ar": {"zero": "لا تواريخ", "one": "تاريخ واحد", "two": "تاريخان", "few": "{n} تواريخ",
                      "many": "{n} تاريخًا", "other": "{n} تاريخ"}},
 })
+
+# Keyboard and screen-reader use of every page: the skip link and the names of the navigation landmarks.
+STRINGS.update({
+    "skip": {"en": "Skip to content", "fr": "Aller au contenu", "ar": "انتقل إلى المحتوى"},
+    "nav_site": {"en": "Site", "fr": "Site", "ar": "الموقع"},
+    "toc": {"en": "On this page", "fr": "Sur cette page", "ar": "في هذه الصفحة"},
+})

@@ -11,6 +11,7 @@
   var MAX_NODES = 300;
   var MAX_LINKS = 1500;
   var STEPS = 300;
+  var GRAVITY = 5;  // strong enough that loose parts stay in the picture (measured on the whole data)
   var LABEL_CHARS = 28;  // node labels are cut there; the full IRI is the node's tooltip
   var EDGE_CHARS = 24;
 
@@ -43,9 +44,16 @@
     return { nodes: nodes, edges: edges, total: total, cutLinks: cut };
   }
 
-  /** Positions in the unit square around (0, 0), after STEPS steps of a cooling force layout. */
+  /** Positions around (0, 0), after STEPS steps of a cooling force layout.
+   *
+   * As in ForceAtlas2, repulsion grows with the degrees of both nodes, so a hub (a class every
+   * resource is typed with) pushes the others off instead of pulling them all onto itself; gravity,
+   * also by degree, keeps loose parts near.
+   */
   D55Views.forceLayout = function (n, edges) {
     var x = new Float64Array(n), y = new Float64Array(n), dx = new Float64Array(n), dy = new Float64Array(n);
+    var mass = new Float64Array(n).fill(1);
+    edges.forEach(function (e) { mass[e.from]++; mass[e.to]++; });
     for (var i = 0; i < n; i++) {  // a sunflower spiral: spread evenly, the same every time
       var r = 0.5 * Math.sqrt((i + 0.5) / n), a = i * 2.399963;
       x[i] = r * Math.cos(a);
@@ -59,16 +67,17 @@
         for (var j = i + 1; j < n; j++) {
           var ex = x[i] - x[j], ey = y[i] - y[j];
           var d2 = Math.max(ex * ex + ey * ey, 1e-6);
-          var f = k * k / d2;  // repulsion k²/d along the unit vector
-          dx[i] += ex * f; dy[i] += ey * f; dx[j] -= ex * f; dy[j] -= ey * f;
+          var f = k * k * mass[i] * mass[j] / d2 / 4;
+          dx[i] += ex * f / mass[i]; dy[i] += ey * f / mass[i]; dx[j] -= ex * f / mass[j]; dy[j] -= ey * f / mass[j];
         }
-        dx[i] -= x[i] * 2 * k; dy[i] -= y[i] * 2 * k;  // gravity keeps loose parts near
+        dx[i] -= x[i] * GRAVITY; dy[i] -= y[i] * GRAVITY;  // a spring to the centre
       }
       edges.forEach(function (e) {
         var ex = x[e.from] - x[e.to], ey = y[e.from] - y[e.to];
         var d = Math.sqrt(ex * ex + ey * ey) || 1e-3;
-        var f = d / k;  // attraction d²/k along the unit vector
-        dx[e.from] -= ex * f; dy[e.from] -= ey * f; dx[e.to] += ex * f; dy[e.to] += ey * f;
+        var f = d / k;
+        dx[e.from] -= ex * f / mass[e.from]; dy[e.from] -= ey * f / mass[e.from];
+        dx[e.to] += ex * f / mass[e.to]; dy[e.to] += ey * f / mass[e.to];
       });
       var t = 0.1 * (1 - step / STEPS) + 0.002;
       for (i = 0; i < n; i++) {
@@ -83,14 +92,24 @@
     return out;
   };
 
-  /** Scale `points` into a box of `width` × `height`, `mx` from its sides, `my` from its top and bottom. */
+  /** Scale `points` into a box of `width` × `height`, `mx` from its sides, `my` from its top and bottom.
+   *
+   * The box spans the middle 96% of the points on each axis, so that a few far-flung nodes do
+   * not squeeze all the others into a corner; those few are drawn on the box's edge.
+   */
   function fit(points, width, height, mx, my) {
-    var xs = points.map(function (p) { return p.x; }), ys = points.map(function (p) { return p.y; });
-    var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
-    var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+    function range(values) {
+      var sorted = values.slice().sort(function (a, b) { return a - b; });
+      var cut = sorted.length > 20 ? Math.floor(sorted.length * 0.02) : 0;
+      return [sorted[cut], sorted[sorted.length - 1 - cut]];
+    }
+    function scale(value, r, from, to) {
+      if (r[1] <= r[0]) return (from + to) / 2;
+      return from + Math.max(0, Math.min(1, (value - r[0]) / (r[1] - r[0]))) * (to - from);
+    }
+    var rx = range(points.map(function (p) { return p.x; })), ry = range(points.map(function (p) { return p.y; }));
     return points.map(function (p) {
-      return { x: x1 > x0 ? mx + (p.x - x0) / (x1 - x0) * (width - 2 * mx) : width / 2,
-               y: y1 > y0 ? my + (p.y - y0) / (y1 - y0) * (height - 2 * my - 16) : height / 2 };
+      return { x: scale(p.x, rx, mx, width - mx), y: scale(p.y, ry, my, height - my - 16) };
     });
   }
 

@@ -104,9 +104,11 @@
     var scale = ticks(lo, hi), format = new Intl.DateTimeFormat(page.lang === "ar" ? "ar-u-nu-latn" : page.lang,
                                                                 Object.assign({ timeZone: "UTC" }, scale.format));
     scale.times.forEach(function (time) {
+      var text = format.format(new Date(time)), half = text.length * 3.3;
+      if (u(time) - half < 2 || u(time) + half > WIDTH - 2) return;  // a label the box would cut is left out
       svg("line", { "class": "timeline-tick", x1: x(u(time)), x2: x(u(time)), y1: AXIS - 5, y2: height }, root);
       svg("text", { "class": "timeline-tick-label", x: x(u(time)), y: AXIS - 10, "text-anchor": "middle" }, root)
-        .textContent = format.format(new Date(time));
+        .textContent = text;
     });
     list.forEach(function (item) {
       var y = AXIS + 24 + item.lane * LANE;

@@ -56,7 +56,8 @@ for program in chromium chromedriver wrk node npm virtuoso-t; do
 done
 
 # npm ci empties node_modules and installs the locked versions; skipped while they are newer than the lock.
-if [ ! -d js/node_modules/@comunica ] || [ js/package-lock.json -nt js/node_modules ]; then
+if [ ! -d js/node_modules/@comunica ] || [ ! -f js/node_modules/axe-core/axe.min.js ] ||
+   [ js/package-lock.json -nt js/node_modules ]; then
     npm ci --prefix js --no-audit --no-fund
     touch js/node_modules
 fi

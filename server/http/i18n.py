@@ -336,3 +336,39 @@ PLURALS.update({
                 "ar": {"zero": "لا استعلامات", "one": "استعلام واحد", "two": "استعلامان", "few": "{n} استعلامات",
                        "many": "{n} استعلامًا", "other": "{n} استعلام"}},
 })
+
+# The query page's views of an answer (graph, timeline) and their tabs; the script reads them.
+VIEW_STRINGS: dict[str, dict[str, str]] = {
+    "q_view_tabs": {"en": "Views of the answer", "fr": "Vues de la réponse", "ar": "طرق عرض الإجابة"},
+    "q_view_table": {"en": "Table", "fr": "Tableau", "ar": "جدول"},
+    "q_view_graph": {"en": "Graph", "fr": "Graphe", "ar": "مخطط بيانات"},
+    "q_view_timeline": {"en": "Timeline", "fr": "Frise chronologique", "ar": "خط زمني"},
+    "q_view_graph_cut": {"en": "{shown} of {total} are drawn; the table has them all.",
+                         "fr": "{shown} sur {total} sont dessinés ; le tableau les a tous.",
+                         "ar": "رُسم منها {shown} من أصل {total}؛ والجدول يضمّها كلها."},
+    "q_view_timeline_cut": {"en": "{shown} of {total} are placed; the table has them all.",
+                            "fr": "{shown} sur {total} sont placées ; le tableau les a toutes.",
+                            "ar": "وُضع منها {shown} من أصل {total}؛ والجدول يضمّها كلها."},
+}
+STRINGS.update(VIEW_STRINGS)
+PLURALS.update({
+    "nodes": {"en": {"one": "{n} node", "other": "{n} nodes"},
+              "fr": {"one": "{n} nœud", "other": "{n} nœuds"},
+              "ar": {"zero": "لا عُقد", "one": "عقدة واحدة", "two": "عقدتان", "few": "{n} عُقد",
+                     "many": "{n} عقدة", "other": "{n} عقدة"}},
+    "links": {"en": {"one": "{n} link", "other": "{n} links"},
+              "fr": {"one": "{n} lien", "other": "{n} liens"},
+              "ar": {"zero": "لا روابط", "one": "رابط واحد", "two": "رابطان", "few": "{n} روابط",
+                     "many": "{n} رابطًا", "other": "{n} رابط"}},
+    "dates": {"en": {"one": "{n} date", "other": "{n} dates"},
+              "fr": {"one": "{n} date", "other": "{n} dates"},
+              "ar": {"zero": "لا تواريخ", "one": "تاريخ واحد", "two": "تاريخان", "few": "{n} تواريخ",
+                     "many": "{n} تاريخًا", "other": "{n} تاريخ"}},
+})
+
+# Keyboard and screen-reader use of every page: the skip link and the names of the navigation landmarks.
+STRINGS.update({
+    "skip": {"en": "Skip to content", "fr": "Aller au contenu", "ar": "انتقل إلى المحتوى"},
+    "nav_site": {"en": "Site", "fr": "Site", "ar": "الموقع"},
+    "toc": {"en": "On this page", "fr": "Sur cette page", "ar": "في هذه الصفحة"},
+})

@@ -17,6 +17,7 @@ LANGUAGES = i18n.LANGUAGES
 SCRIPT_TEXTS = ("q_running", "q_status", "q_true", "q_false", "q_network", "q_cut", "q_error_at",
                 "q_subject", "q_predicate", "q_object", "q_filter", "q_sort", "q_shown",
                 "page_n", "previous", "next")
+SCRIPT_TEXTS += tuple(i18n.VIEW_STRINGS)  # the result views' tabs and notices (views.js)
 
 DEFAULT_QUERY = """SELECT ?resource ?label
 WHERE {

@@ -176,6 +176,7 @@
     errorBox.hidden = true;
     truncated.hidden = true;
     downloads.hidden = true;
+    if (VIEWS) VIEWS.clear();
   }
 
   function show(query, response, text, milliseconds) {
@@ -240,7 +241,7 @@
 
   function showTriples(text) {
     var rows = text.split("\n").filter(function (line) { return line.trim(); }).map(parseTriple);
-    table([T.subject, T.predicate, T.object], rows);
+    table([T.subject, T.predicate, T.object], rows, true);
     return { count: counted("triples", rows.length), n: rows.length, graph: true };
   }
 
@@ -270,7 +271,7 @@
   var LABELS = {};  // iri -> its label in the page's language (or the fallback), once fetched
   var shown = null;  // the current table's state
 
-  function table(headings, rows) {
+  function table(headings, rows, triples) {
     shown = { headings: headings, rows: rows, column: -1, descending: false, filter: "", page: 0, iris: {} };
     var tools = document.createElement("div");
     tools.className = "table-tools";
@@ -311,6 +312,7 @@
     rows.forEach(function (row) { row.forEach(function (t) { if (t && t.type === "uri") all[t.value] = true; }); });
     draw();
     fetchLabels(Object.keys(all).filter(function (iri) { return !LABELS[iri]; }));
+    if (VIEWS) VIEWS.show(headings, rows, !!triples);
   }
 
   /** Lower case, without accents: "Algérie" and "algerie" are found by the same filter. */
@@ -469,6 +471,7 @@
       if (!best[iri] || rank < best[iri].rank) best[iri] = { rank: rank, text: b.label.value };
     });
     Object.keys(best).forEach(function (iri) { LABELS[iri] = best[iri].text; });
+    if (VIEWS) VIEWS.relabel(best);
     if (!shown) return;
     Object.keys(best).forEach(function (iri) {
       (shown.iris[iri] || []).forEach(function (node) {
@@ -511,6 +514,11 @@
     });
     downloads.hidden = false;
   }
+
+  // The answer's other views (graph, timeline) and their tabs: views.js.
+  var VIEWS = window.D55Views ? window.D55Views.attach({
+    results: results, labels: LABELS, texts: T, lang: LANG, fill: fill, counted: counted, numbers: NUMBERS,
+    compact: compact, hrefFor: hrefFor }) : null;
 
   // --- the editor's tools (complete.js, marker.js, snippets.js, history.js) hook in here ---------
 

@@ -446,7 +446,7 @@ def test_the_tools_speak_the_page_s_language(browser, live_server, lang):
     assert browser.find_element(By.CSS_SELECTOR, "#history summary").text == \
         ui["e_history"].format(count=i18n.count("queries", lang, 0))
     assert browser.find_element(By.ID, "completion").get_attribute("aria-label") == ui["e_completions"]
-    assert browser.find_element(By.CSS_SELECTOR, "[role=tablist]").get_attribute("aria-label") == ui["e_code_language"]
+    assert browser.find_element(By.CSS_SELECTOR, "#snippets [role=tablist], [role=tablist]:not(#view-tabs)").get_attribute("aria-label") == ui["e_code_language"]
     assert ui["e_shortcut"] in browser.find_element(By.CSS_SELECTOR, ".actions").text
     snippet(browser, "curl")
     assert browser.find_element(By.ID, "snippet-copy").text == ui["e_copy"]

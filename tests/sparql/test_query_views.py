@@ -75,7 +75,7 @@ def labels(server, iris, lang="en") -> dict[str, str]:
 
 
 def tabs(driver) -> list[str]:
-    return [t.get_attribute("id").removeprefix("view-tab-") for t in driver.find_elements(By.CSS_SELECTOR, "[role=tab]")]
+    return [t.get_attribute("id").removeprefix("view-tab-") for t in driver.find_elements(By.CSS_SELECTOR, "#view-tabs [role=tab]")]
 
 
 def open_view(driver, name: str) -> None:
@@ -247,7 +247,7 @@ def test_in_arabic_the_tabs_read_right_to_left_and_the_graph_s_labels_are_arabic
     run_text(browser, "DESCRIBE d55:8th-ministerial-conference")
     table_tab = wait(browser, lambda d: d.find_elements(By.ID, "view-tab-table"))[0]
     graph_tab = browser.find_element(By.ID, "view-tab-graph")
-    assert [t.text for t in browser.find_elements(By.CSS_SELECTOR, "[role=tab]")] == ["جدول", "مخطط بيانات", "خط زمني"]
+    assert [t.text for t in browser.find_elements(By.CSS_SELECTOR, "#view-tabs [role=tab]")] == ["جدول", "مخطط بيانات", "خط زمني"]
     assert graph_tab.rect["x"] < table_tab.rect["x"]  # the first tab is on the right
     table_tab.send_keys(Keys.ARROW_LEFT)  # left is forward in a right-to-left page
     assert browser.switch_to.active_element.get_attribute("id") == "view-tab-graph"

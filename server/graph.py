@@ -273,21 +273,22 @@ class Graph:
         (see :class:`~server.engine.remote_store.RemoteStore`); over the embedded store, nothing."""
         return self.store.scope() if self.engine else nullcontext()
 
-    def prefetch(self, *, selects=(), **lookups) -> None:
+    def prefetch(self, *, selects=(), statements=(), **lookups) -> None:
         """Say what a page is about to read, so that an external engine is asked for it in one request.
 
         ``selects`` are ``(query text, values)`` pairs of fixed SELECTs (values as
         for :meth:`select`, IRIs as str), answered again when the page runs the
-        same query with the same values; ``lookups`` are what
+        same query with the same values; ``statements`` are such pairs of
+        SELECTs of ``?s ?p ?o``, read with the graphs of each statement; ``lookups`` are what
         :meth:`RemoteStore.prefetch <server.engine.remote_store.RemoteStore.prefetch>`
         takes (``neighbourhoods``, ``facts``, ``triples``, ``graphs``). Over the
         embedded store nothing is done: its lookups cost no round trip.
         """
         if not self.engine:
             return
-        queries = [(text, self.space.prefixes, {Variable(k): _term(v) for k, v in values.items()})
-                   for text, values in selects]
-        self.store.prefetch(queries=queries, **lookups)
+        bound = lambda pairs: [(text, self.space.prefixes, {Variable(k): _term(v) for k, v in values.items()})  # noqa: E731
+                               for text, values in pairs]
+        self.store.prefetch(queries=bound(selects), statements=bound(statements), **lookups)
 
     @property
     def batches(self) -> bool:

@@ -43,6 +43,7 @@ class Memo:
         self.graphs: dict = {}     # graph name -> every quad of that graph
         self.patterns: dict = {}   # (s, p, o, graph name | None | UNION) -> the quads read for that exact lookup
         self.answers: dict = {}    # bound query text -> (variable names, rows)
+        self.partial: dict = {}    # ('s' | 'o', term) -> the first quads of a neighbourhood too large to read whole
 
     def lookup(self, s, p, o, g) -> list[Quad] | None:
         """The quads matching the pattern (``g``: a graph name, None for any named graph,

@@ -71,6 +71,11 @@ NEIGHBOURHOOD = 1_000   # quads with the resource as subject, and as object
 FACTS = 5_000           # quads of the facts asked about many IRIs at once
 WHOLE = 5_000           # quads of one graph read whole
 BATCHED_QUADS = NAMED_QUADS + " LIMIT %d"
+# The rows of a SELECT of ?s ?p ?o, each with the graphs of ours that hold it (if any).
+WITH_GRAPHS = "SELECT ?s ?p ?o ?g WHERE { { %s\n} OPTIONAL { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?ours)) } }"
+# What ?x leads to by ?via, with its facts by each ?p (unbound ?o: it has none), all in our graphs.
+FACTS_VIA = ("SELECT ?s ?p ?o ?g WHERE { GRAPH ?h { ?x ?via ?s } FILTER(STRSTARTS(STR(?h), ?ours)) FILTER(isIRI(?s)) "
+             "OPTIONAL { GRAPH ?g { ?s ?p ?o } %s } } LIMIT %%d" % OURS)
 BATCH = "?d55batch"     # which part of a batch a row answers
 
 
@@ -114,7 +119,9 @@ class RemoteStore:
         if found is not None:
             return iter(found)
         key = (subject, predicate, object, UNION if isinstance(graph_name, DefaultGraph) else graph_name)
-        return self._remembered(memo, key, self._engine_quads(*terms))
+        quads = self._remembered(memo, key, self._engine_quads(*terms))
+        first = memo.partial.get(("s", subject) if subject is not None else ("o", object), []) if alone else []
+        return _continued(first, graph_name, quads) if first else quads
 
     def _engine_quads(self, subject, predicate, object, graph_name) -> Iterator[Quad]:
         pattern = {"s": subject, "p": predicate, "o": object}
@@ -156,7 +163,7 @@ class RemoteStore:
         return memo.answer(text)
 
     def prefetch(self, *, neighbourhoods: Iterable = (), facts: Iterable = (), triples: Iterable = (),
-                 graphs: Iterable = (), queries: Iterable = ()) -> None:
+                 graphs: Iterable = (), queries: Iterable = (), statements: Iterable = ()) -> None:
         """Read in one request what is about to be looked up, for the rest of the :meth:`scope`.
 
         ``neighbourhoods``: resources whose quads (as subject, as object) are read;
@@ -164,12 +171,15 @@ class RemoteStore:
         each predicate (predicates None: every quad of each subject);
         ``triples``: ``(s, p, o)`` whose graphs are read; ``graphs``: graphs read
         whole; ``queries``: ``(query, prefixes, substitutions)`` SELECTs, answered
-        again by :meth:`query` with the same arguments. Outside a scope, nothing.
+        again by :meth:`query` with the same arguments; ``statements``: such
+        SELECTs of ``?s ?p ?o`` (a page of statements), read with the graphs of
+        each row. Outside a scope, nothing.
         """
         memo = self._memo
         if memo is None:
             return
         parts = self._parts(memo, neighbourhoods, facts, triples, graphs, queries)
+        parts += self._statements(memo, statements)
         if not parts:
             return
         prefixes = {}
@@ -193,13 +203,15 @@ class RemoteStore:
         parts, ours = [], {"ours": self.ours}
         for node in dict.fromkeys(neighbourhoods):
             for position, covered in (("s", memo.subjects), ("o", memo.objects)):
-                if node not in covered and not isinstance(node, BlankNode):
+                if node not in covered and (position, node) not in memo.partial and not isinstance(node, BlankNode):
                     text = backend.bind_values(BATCHED_QUADS % (NEIGHBOURHOOD + 1), {position: node, **ours})
-                    parts.append((text, _keeper(covered, NEIGHBOURHOOD, lambda q, p=position: q[p], [node]), {}))
-        for subjects, predicates in facts:
-            parts += self._facts(memo, subjects, predicates)
-        wanted = [t for t in dict.fromkeys(triples) if (*t, None) not in memo.patterns
-                  and not any(isinstance(term, BlankNode) for term in t)]
+                    keep = _keeper(covered, NEIGHBOURHOOD, lambda q, p=position: q[p], [node],
+                                   lambda rows, k=(position, node): memo.partial.setdefault(k, rows))
+                    parts.append((text, keep, {}))
+        for subjects, predicates, *via in facts:
+            parts += self._facts(memo, subjects, predicates, *via)
+        wanted = [t for t in dict.fromkeys(triples) if not any(isinstance(term, BlankNode) for term in t)
+                  and memo.lookup(*t, None) is None]
         if wanted:
             text = backend.bind_values(BATCHED_QUADS % (FACTS + 1), {("s", "p", "o"): wanted, **ours})
             parts.append((text, _triples_keeper(memo, wanted), {}))
@@ -214,8 +226,25 @@ class RemoteStore:
                 parts.append((backend.bind_values(query, values), _answer_keeper(memo, key), prefixes or {}))
         return parts
 
-    def _facts(self, memo: Memo, subjects, predicates) -> list[tuple]:
+    def _statements(self, memo: Memo, queries) -> list[tuple]:
+        parts = []
+        for query, prefixes, substitutions in queries:
+            values = {variable.value: term for variable, term in (substitutions or {}).items()}
+            key = backend.bind_values(backend.with_prefixes(query, prefixes or {}), values)
+            if key not in memo.answers:
+                inner = backend.bind_values(query, values)
+                text = backend.bind_values(WITH_GRAPHS % inner, {"ours": self.ours})
+                parts.append((text, _statements_keeper(memo, key), prefixes or {}))
+        return parts
+
+    def _facts(self, memo: Memo, subjects, predicates, via: NamedNode | None = None) -> list[tuple]:
         subjects = [s for s in dict.fromkeys(subjects) if isinstance(s, NamedNode) and s not in memo.subjects]
+        if via is not None:  # the facts of what the subjects lead to by ``via`` (the sources of graphs)
+            if not subjects:
+                return []
+            predicates = list(dict.fromkeys(predicates))
+            values = {"x": subjects, "via": via, "p": predicates, "ours": self.ours}
+            return [(backend.bind_values(FACTS_VIA % (FACTS + 1), values), _via_keeper(memo), {})]
         if predicates is None:
             values = {"s": subjects, "ours": self.ours}
             keep = _keeper(memo.subjects, FACTS, lambda q: q["s"], subjects)
@@ -275,15 +304,28 @@ class RemoteStore:
                                       {} if error.failed else {"Retry-After": "5"}) from None
 
 
+def _continued(first: list[Quad], graph_name, rest: Iterator[Quad]) -> Iterator[Quad]:
+    """The quads of a neighbourhood read in part, ``first`` first, then the others ``rest`` finds:
+    a caller that needs only a few (does the resource exist?) costs no request."""
+    if isinstance(graph_name, DefaultGraph):
+        first = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in dict.fromkeys(q.triple for q in first)]
+    yield from first
+    seen = set(first)
+    yield from (quad for quad in rest if quad not in seen)
+
+
 def _quad(row: dict) -> Quad:
     return Quad(row["s"], row["p"], row["o"], row["g"])
 
 
-def _keeper(covered: dict, bound: int, key, keys: Iterable):
+def _keeper(covered: dict, bound: int, key, keys: Iterable, partial=None):
     """What keeps a part's quads in ``covered`` under ``key(row)``, each of ``keys`` found or not
-    (none found is known too), unless the part read more than ``bound`` rows: then it covers nothing."""
+    (none found is known too), unless the part read more than ``bound`` rows: then it covers nothing
+    (and its first quads go to ``partial``, to be read first)."""
     def keep(rows: list[dict]) -> None:
         if len(rows) > bound:
+            if partial is not None:
+                partial([_quad(row) for row in rows[:bound]])
             return
         found: dict = {k: [] for k in keys}
         for row in rows:
@@ -301,6 +343,33 @@ def _triples_keeper(memo: Memo, wanted: list[tuple]):
         for row in rows:
             found.setdefault((row["s"], row["p"], row["o"], None), []).append(_quad(row))
         memo.patterns.update((k, sorted(v, key=str)) for k, v in found.items())
+    return keep
+
+
+def _via_keeper(memo: Memo):
+    def keep(rows: list[dict]) -> None:
+        if len(rows) > FACTS:
+            return
+        found: dict = {}
+        for row in rows:
+            quads = found.setdefault((row["s"], row["p"]), [])
+            if "o" in row and "g" in row:
+                quads.append(_quad(row))
+        for k, quads in found.items():
+            if k not in memo.pairs:
+                memo.pairs[k] = sorted(set(quads), key=str)
+    return keep
+
+
+def _statements_keeper(memo: Memo, key: str):
+    def keep(rows: list[dict]) -> None:
+        found: dict = {}
+        for row in rows:
+            quads = found.setdefault((row["s"], row["p"], row["o"], None), [])
+            if "g" in row:
+                quads.append(_quad(row))
+        memo.patterns.update((k, sorted(v, key=str)) for k, v in found.items())
+        memo.remember_answer(key, ["s", "p", "o"], [{"s": s, "p": p, "o": o} for s, p, o, _ in found])
     return keep
 
 

@@ -80,28 +80,31 @@ def describe(graph: Graph, iri: str, out_page: int = 1, in_page: int = 1, size: 
         raise problems.NotFound(f"there is no resource <{iri}> in this dataset")
     node = NamedNode(iri)
     _prefetch(graph, node, {"s": out_page, "o": in_page}, size)
-    outgoing = side(graph, "s", iri, out_page, size)
-    incoming = side(graph, "o", iri, in_page, size)
+    sides = {position: side(graph, position, iri, page, size) for position, page in (("s", out_page), ("o", in_page))}
+    graph.prefetch(triples=[t for count, triples in sides.values() if count > size for t in triples])
+    outgoing, incoming = (_side(graph, *sides[position], page, size)
+                          for position, page in (("s", out_page), ("o", in_page)))
     evidence = list(dict.fromkeys(g for st in outgoing.statements + incoming.statements for g in st.graphs))
     return Description(iri, outgoing, incoming, evidence)
 
 
 def _prefetch(graph: Graph, node: NamedNode, pages: dict[str, int], size: int) -> None:
-    """The counts not known yet, and the page of statements of a side that may not fit in one page."""
+    """The counts not known yet, and the page of statements (with their graphs) of a side that may
+    not fit in one page."""
     if not graph.batches:
         return
-    selects = []
+    counts, windows = [], []
     for position, page in pages.items():
         count = graph.known_count(COUNTS[position], **{position: node})
         if count is None:
-            selects.append((graph.query_text(COUNTS[position]), {position: node}))
+            counts.append((graph.query_text(COUNTS[position]), {position: node}))
         if count is None or count > size:
-            selects.append((window(graph, "statements", size, (page - 1) * size), {position: node}))
-    graph.prefetch(selects=selects)
+            windows.append((window(graph, "statements", size, (page - 1) * size), {position: node}))
+    graph.prefetch(selects=counts, statements=windows)
 
 
-def side(graph: Graph, position: str, iri: str, page: int, size: int) -> Side:
-    """Page ``page`` of the statements where ``iri`` is at ``position`` ('s' or 'o')."""
+def side(graph: Graph, position: str, iri: str, page: int, size: int) -> tuple[int, list[tuple]]:
+    """The count of statements where ``iri`` is at ``position`` ('s' or 'o'), and page ``page`` of them."""
     node = NamedNode(iri)
     count = graph.count(COUNTS[position], **{position: node})
     pages = max(1, math.ceil(count / size))
@@ -109,12 +112,14 @@ def side(graph: Graph, position: str, iri: str, page: int, size: int) -> Side:
         raise problems.NotFound(f"no page {page}: there are {pages} page(s) of {size} statements")
     if count <= size:  # the whole side: the lookups the page makes anyway (over an engine, the neighbourhood read)
         pattern = (node, None, None) if position == "s" else (None, None, node)
-        found = [(q.subject, q.predicate, q.object) for q in graph.store.quads_for_pattern(*pattern, DefaultGraph())]
-    else:
-        rows = select(graph, "statements", limit=size, offset=(page - 1) * size, **{position: node})
-        found = [(r["s"], r["p"], r["o"]) for r in rows]
-        graph.prefetch(triples=found)
-    statements = [Statement(s, p, o, graphs_of(graph.store, s, p, o)) for s, p, o in found]
+        return count, [(q.subject, q.predicate, q.object)
+                       for q in graph.store.quads_for_pattern(*pattern, DefaultGraph())]
+    rows = select(graph, "statements", limit=size, offset=(page - 1) * size, **{position: node})
+    return count, [(r["s"], r["p"], r["o"]) for r in rows]
+
+
+def _side(graph: Graph, count: int, triples: list[tuple], page: int, size: int) -> Side:
+    statements = [Statement(s, p, o, graphs_of(graph.store, s, p, o)) for s, p, o in triples]
     return Side(sorted(statements, key=statement_order), count, page, size)
 
 

@@ -120,18 +120,15 @@ def resource_page(graph: Graph, linker: Linker, d: Description, data_path: str, 
 
 
 def prefetch(graph: Graph, statements: list[Statement], evidence: list[NamedNode], selects=(), iris=()) -> None:
-    """Over an engine, read at once what a page shows about the IRIs of ``statements`` and ``iris``
-    and about the ``evidence`` graphs (with the fixed ``selects``), then the sources they cite."""
+    """Over an engine, read in one request what a page shows about the IRIs of ``statements`` and
+    ``iris``, about the ``evidence`` graphs and about the sources they cite (with the fixed ``selects``)."""
     if not graph.batches:
         return
     shown = {t for st in statements for t in (st.subject, st.predicate, st.object, *st.graphs)
              if isinstance(t, NamedNode)} | {NamedNode(iri) for iri in iris} | set(evidence)
-    graph.prefetch(facts=[(sorted(shown, key=str), PAGE_FACTS)], selects=selects)
-    derived = NamedNode(PROV + "wasDerivedFrom")
-    sources = {q.object for g in evidence for q in graph.store.quads_for_pattern(g, derived, None, None)
-               if isinstance(q.object, NamedNode)}
-    address = NamedNode(graph.space.namespace + SOURCE_ADDRESS)
-    graph.prefetch(facts=[(sorted(sources, key=str), (*LABEL_PROPERTIES, address))])
+    source = (*LABEL_PROPERTIES, NamedNode(graph.space.namespace + SOURCE_ADDRESS))
+    graph.prefetch(facts=[(sorted(shown, key=str), PAGE_FACTS),
+                          (evidence, source, NamedNode(PROV + "wasDerivedFrom"))], selects=selects)
 
 
 def rows(linker: Linker, statements: list[Statement], other: str, notes: dict[str, int]) -> list[Row]:

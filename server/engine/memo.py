@@ -47,7 +47,8 @@ class Memo:
 
     def lookup(self, s, p, o, g) -> list[Quad] | None:
         """The quads matching the pattern (``g``: a graph name, None for any named graph,
-        ``DefaultGraph()`` for the union), sorted; None when what was read does not cover it."""
+        ``DefaultGraph()`` for the union), sorted; None when what was read does not cover it.
+        Every list kept here is sorted by whoever keeps it."""
         named = g if isinstance(g, NamedNode) else None
         union = isinstance(g, DefaultGraph)
         exact = self.patterns.get((s, p, o, UNION if union else named))
@@ -61,7 +62,7 @@ class Memo:
         if union:
             triples = dict.fromkeys(q.triple for q in matching)
             return sorted((Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples), key=str)
-        return sorted(matching, key=str)
+        return matching  # kept sorted
 
     def _covering(self, s, p, o, named) -> list[Quad] | None:
         """Quads read that include every named quad matching the pattern, or None."""

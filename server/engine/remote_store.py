@@ -74,7 +74,7 @@ BATCHED_QUADS = NAMED_QUADS + " LIMIT %d"
 # The rows of a SELECT of ?s ?p ?o, each with the graphs of ours that hold it (if any).
 WITH_GRAPHS = "SELECT ?s ?p ?o ?g WHERE { { %s\n} OPTIONAL { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?ours)) } }"
 # What ?x leads to by ?via, with its facts by each ?p (unbound ?o: it has none), all in our graphs.
-FACTS_VIA = ("SELECT ?s ?p ?o ?g WHERE { GRAPH ?h { ?x ?via ?s } FILTER(STRSTARTS(STR(?h), ?ours)) FILTER(isIRI(?s)) "
+FACTS_VIA = ("SELECT DISTINCT ?s ?p ?o ?g WHERE { GRAPH ?h { ?x ?via ?s } FILTER(STRSTARTS(STR(?h), ?ours)) FILTER(isIRI(?s)) "
              "OPTIONAL { GRAPH ?g { ?s ?p ?o } %s } } LIMIT %%d" % OURS)
 BATCH = "?d55batch"     # which part of a batch a row answers
 
@@ -150,17 +150,18 @@ class RemoteStore:
         values = {variable.value: term for variable, term in (substitutions or {}).items()}
         if any(isinstance(term, BlankNode) for term in values.values()):
             raise ValueError("a blank node cannot be passed to an external engine")
-        text = backend.bind_values(backend.with_prefixes(query, prefixes or {}), values)
+        key = backend.bind_values(query, values)  # the prefixes are the store's own, the same for every query
         memo = self._memo
-        if memo is not None and (kept := memo.answer(text)) is not None:
+        if memo is not None and (kept := memo.answer(key)) is not None:
             return kept
-        media_type, body = self._fetch(text, backend.accept_for(query))
+        media_type, body = self._fetch(backend.bind_values(backend.with_prefixes(query, prefixes or {}), values),
+                                       backend.accept_for(query))
         result = _parsed(media_type, body)
         if memo is None or not isinstance(result, QuerySolutions):
             return result
         names = [v.value for v in result.variables]
-        memo.remember_answer(text, names, [{n: row[n] for n in names if row[n] is not None} for row in result])
-        return memo.answer(text)
+        memo.remember_answer(key, names, [_row(names, row) for row in result])
+        return memo.answer(key)
 
     def prefetch(self, *, neighbourhoods: Iterable = (), facts: Iterable = (), triples: Iterable = (),
                  graphs: Iterable = (), queries: Iterable = (), statements: Iterable = ()) -> None:
@@ -182,17 +183,19 @@ class RemoteStore:
         parts += self._statements(memo, statements)
         if not parts:
             return
-        prefixes = {}
+        prefixes = dict(getattr(self.engine, "prefixes", None) or {})  # which the engine would look for otherwise
         for _, _, part_prefixes in parts:
             prefixes.update(part_prefixes)
+        # Every prefix declared up front, without looking for it in a long text (as with_prefixes does).
+        prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in sorted(prefixes.items()))
         branches = " UNION ".join(f"{{ {{ {text}\n}} BIND({i} AS {BATCH}) }}" for i, (text, _, _) in enumerate(parts))
-        media_type, body = self._fetch(backend.with_prefixes(f"SELECT * WHERE {{ {branches} }}", prefixes),
-                                       "application/sparql-results+json")
+        media_type, body = self._fetch(f"{prologue}SELECT * WHERE {{ {branches} }}", "application/sparql-results+json")
         result = _parsed(media_type, body)
-        names = [v.value for v in result.variables if v.value != BATCH[1:]]
+        names = [v.value for v in result.variables]
         rows: list[list[dict]] = [[] for _ in parts]
         for row in result:
-            rows[int(row[BATCH[1:]].value)].append({n: row[n] for n in names if row[n] is not None})
+            found = _row(names, row)
+            rows[int(found.pop(BATCH[1:]).value)].append(found)
         if sum(map(len, rows)) >= min(backend.KNOWN_ROW_CAPS):  # the engine may have cut the answer: trust none
             return
         for (_, keep, _), found in zip(parts, rows):
@@ -221,19 +224,18 @@ class RemoteStore:
                 parts.append((text, _keeper(memo.graphs, WHOLE, lambda q: q["g"], [g]), {}))
         for query, prefixes, substitutions in queries:
             values = {variable.value: term for variable, term in (substitutions or {}).items()}
-            key = backend.bind_values(backend.with_prefixes(query, prefixes or {}), values)
+            key = backend.bind_values(query, values)
             if key not in memo.answers:
-                parts.append((backend.bind_values(query, values), _answer_keeper(memo, key), prefixes or {}))
+                parts.append((key, _answer_keeper(memo, key), prefixes or {}))
         return parts
 
     def _statements(self, memo: Memo, queries) -> list[tuple]:
         parts = []
         for query, prefixes, substitutions in queries:
             values = {variable.value: term for variable, term in (substitutions or {}).items()}
-            key = backend.bind_values(backend.with_prefixes(query, prefixes or {}), values)
+            key = backend.bind_values(query, values)
             if key not in memo.answers:
-                inner = backend.bind_values(query, values)
-                text = backend.bind_values(WITH_GRAPHS % inner, {"ours": self.ours})
+                text = backend.bind_values(WITH_GRAPHS % key, {"ours": self.ours})
                 parts.append((text, _statements_keeper(memo, key), prefixes or {}))
         return parts
 
@@ -250,9 +252,11 @@ class RemoteStore:
             keep = _keeper(memo.subjects, FACTS, lambda q: q["s"], subjects)
         else:
             predicates = list(dict.fromkeys(predicates))
-            subjects = [s for s in subjects if any((s, p) not in memo.pairs for p in predicates)]
-            values = {"s": subjects, "p": predicates, "ours": self.ours}
-            keep = _keeper(memo.pairs, FACTS, lambda q: (q["s"], q["p"]), [(s, p) for s in subjects for p in predicates])
+            pairs = [(s, p) for s in subjects for p in predicates if (s, p) not in memo.pairs]
+            subjects = list(dict.fromkeys(s for s, _ in pairs))
+            # One row per (subject, predicate): two VALUES blocks are a cross product some engines join by a scan.
+            values = {("s", "p"): pairs, "ours": self.ours}
+            keep = _keeper(memo.pairs, FACTS, lambda q: (q["s"], q["p"]), pairs)
         if not subjects:
             return []
         return [(backend.bind_values(BATCHED_QUADS % (FACTS + 1), values), keep, {})]
@@ -312,6 +316,11 @@ def _continued(first: list[Quad], graph_name, rest: Iterator[Quad]) -> Iterator[
     yield from first
     seen = set(first)
     yield from (quad for quad in rest if quad not in seen)
+
+
+def _row(names: list[str], solution) -> dict:
+    """A solution as a dict of its bound variables."""
+    return {name: term for name, term in zip(names, solution) if term is not None}
 
 
 def _quad(row: dict) -> Quad:

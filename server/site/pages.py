@@ -31,9 +31,10 @@ OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 PROV = "http://www.w3.org/ns/prov#"
 SOURCE_ADDRESS = "ontology#sourceAddress"
 DCTERMS_DESCRIPTION = "http://purl.org/dc/terms/description"
-# What a page reads about each IRI it shows and each evidence graph, asked for at once over an engine.
-PAGE_FACTS = (*LABEL_PROPERTIES, NamedNode(RDF_TYPE), NamedNode(OWL_SAME_AS), NamedNode(PROV + "value"),
-              NamedNode(PROV + "wasDerivedFrom"), NamedNode(DCTERMS_DESCRIPTION))
+# What a page reads about each IRI it shows, and about each evidence graph, asked for at once over an engine.
+SHOWN_FACTS = (*LABEL_PROPERTIES, NamedNode(OWL_SAME_AS))
+EVIDENCE_FACTS = (*LABEL_PROPERTIES, NamedNode(PROV + "value"), NamedNode(PROV + "wasDerivedFrom"),
+                  NamedNode(DCTERMS_DESCRIPTION))
 FIRST_PROPERTIES = (RDF_TYPE, "http://www.w3.org/2004/02/skos/core#prefLabel",
                     "http://www.w3.org/2000/01/rdf-schema#label")
 
@@ -124,10 +125,10 @@ def prefetch(graph: Graph, statements: list[Statement], evidence: list[NamedNode
     ``iris``, about the ``evidence`` graphs and about the sources they cite (with the fixed ``selects``)."""
     if not graph.batches:
         return
-    shown = {t for st in statements for t in (st.subject, st.predicate, st.object, *st.graphs)
-             if isinstance(t, NamedNode)} | {NamedNode(iri) for iri in iris} | set(evidence)
+    shown = {t for st in statements for t in (st.subject, st.predicate, st.object)
+             if isinstance(t, NamedNode)} | {NamedNode(iri) for iri in iris}
     source = (*LABEL_PROPERTIES, NamedNode(graph.space.namespace + SOURCE_ADDRESS))
-    graph.prefetch(facts=[(sorted(shown, key=str), PAGE_FACTS),
+    graph.prefetch(facts=[(sorted(shown, key=str), SHOWN_FACTS), (evidence, EVIDENCE_FACTS),
                           (evidence, source, NamedNode(PROV + "wasDerivedFrom"))], selects=selects)
 
 

@@ -106,14 +106,19 @@ class RemoteStore:
         return getattr(self._local, "memo", None)
 
     def quads_for_pattern(self, subject, predicate, object, graph_name=None) -> Iterator[Quad]:
-        """The quads matching the pattern (``None`` is a wildcard), fetched lazily page by page."""
+        """The quads matching the pattern (``None`` is a wildcard), fetched lazily page by page.
+
+        Within a :meth:`scope`, answered from what was read when that covers the
+        pattern; one resource alone first reads its neighbourhood.
+        """
         memo = self._memo
         terms = (subject, predicate, object, graph_name)
         if memo is None or any(isinstance(term, BlankNode) for term in terms):
             return self._engine_quads(*terms)
         found = memo.lookup(*terms)
-        alone = predicate is None and (subject is None) != (object is None)
-        if found is None and alone and (graph_name is None or isinstance(graph_name, DefaultGraph)):
+        alone = predicate is None and (subject is None) != (object is None) \
+            and (graph_name is None or isinstance(graph_name, DefaultGraph))
+        if found is None and alone:
             self.prefetch(neighbourhoods=[subject or object])  # one resource alone: read its neighbourhood
             found = memo.lookup(*terms)
         if found is not None:

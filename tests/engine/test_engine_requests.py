@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode
+from pyoxigraph import DefaultGraph, NamedNode
 
 from bench.engine_proxy import EngineProxy
 from bench.servers import oxigraph_binary
@@ -147,11 +147,18 @@ def test_a_neighbourhood_too_large_to_read_whole_still_answers_every_quad(big_en
     """Past the bound of one batch, lookups fall through to the engine: what was read first is not all there is."""
     store = RemoteStore(backend.Engine(big_engine, {}), 10, "https://w3id.org/dialogue55/graph/")
     forum = NamedNode("https://w3id.org/dialogue55/id/big-forum")
+    forums, labels = (NamedNode(f"https://w3id.org/dialogue55/graph/{name}") for name in ("forums", "labels"))
     outside = set(store.quads_for_pattern(forum, None, None, None))
+    in_forums = set(store.quads_for_pattern(forum, None, None, forums))
+    union = set(store.quads_for_pattern(forum, None, None, DefaultGraph()))
     with store.scope():
         inside = list(store.quads_for_pattern(forum, None, None, None))
         assert set(store.quads_for_pattern(None, None, forum, None))  # read first, from the same batch
+        assert set(store.quads_for_pattern(forum, None, None, forums)) == in_forums
+        assert list(store.quads_for_pattern(forum, None, None, labels)) == []  # what was read first is of another graph
+        assert set(store.quads_for_pattern(forum, None, None, DefaultGraph())) == union
     assert len(inside) == len(set(inside)) == len(outside) > NEIGHBOURHOOD
+    assert len(in_forums) > NEIGHBOURHOOD and len(union) > NEIGHBOURHOOD
 
 
 def test_a_batch_answers_later_lookups_the_same_as_the_engine(engine):  # noqa: F811

@@ -76,6 +76,15 @@ class Memo:
             return self.graphs[named]
         return self.patterns.get((s, p, o, None))
 
+    def keep_triples(self, quads: list[Quad]) -> None:
+        """Keep, from ``quads`` that hold every named quad of their triples, each triple's quads as the
+        answer to that exact lookup (sorted as ``quads`` are)."""
+        found: dict = {}
+        for quad in quads:
+            found.setdefault((quad.subject, quad.predicate, quad.object, None), []).append(quad)
+        for key, kept in found.items():
+            self.patterns.setdefault(key, kept)
+
     def remember_answer(self, key: str, variables: list[str], rows: list[dict]) -> None:
         self.answers[key] = (variables, rows)
 

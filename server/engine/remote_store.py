@@ -214,7 +214,7 @@ class RemoteStore:
                 if node not in covered and (position, node) not in memo.partial and not isinstance(node, BlankNode):
                     text = backend.bind_values(BATCHED_QUADS % (NEIGHBOURHOOD + 1), {position: node, **ours})
                     keep = _keeper(covered, NEIGHBOURHOOD, lambda q, p=position: q[p], [node],
-                                   lambda rows, k=(position, node): memo.partial.setdefault(k, rows))
+                                   lambda rows, k=(position, node): memo.partial.setdefault(k, rows), memo)
                     parts.append((text, keep, {}))
         for subjects, predicates, *via in facts:
             parts += self._facts(memo, subjects, predicates, *via)
@@ -332,10 +332,11 @@ def _quad(row: dict) -> Quad:
     return Quad(row["s"], row["p"], row["o"], row["g"])
 
 
-def _keeper(covered: dict, bound: int, key, keys: Iterable, partial=None):
+def _keeper(covered: dict, bound: int, key, keys: Iterable, partial=None, memo: Memo | None = None):
     """What keeps a part's quads in ``covered`` under ``key(row)``, each of ``keys`` found or not
     (none found is known too), unless the part read more than ``bound`` rows: then it covers nothing
-    (and its first quads go to ``partial``, to be read first)."""
+    (and its first quads go to ``partial``, to be read first). With ``memo``, every triple they hold
+    is kept too, with its graphs (what a page asks of each statement)."""
     def keep(rows: list[dict]) -> None:
         if len(rows) > bound:
             if partial is not None:
@@ -346,6 +347,8 @@ def _keeper(covered: dict, bound: int, key, keys: Iterable, partial=None):
             found.setdefault(key(row), []).append(_quad(row))
         for k, quads in found.items():
             covered[k] = sorted(quads, key=str)
+            if memo is not None:
+                memo.keep_triples(covered[k])
     return keep
 
 

@@ -125,10 +125,12 @@ def prefetch(graph: Graph, statements: list[Statement], evidence: list[NamedNode
     ``iris``, about the ``evidence`` graphs and about the sources they cite (with the fixed ``selects``)."""
     if not graph.batches:
         return
-    shown = {t for st in statements for t in (st.subject, st.predicate, st.object)
-             if isinstance(t, NamedNode)} | {NamedNode(iri) for iri in iris}
+    shown = {t for st in statements for t in (st.subject, st.object) if isinstance(t, NamedNode)} \
+        | {NamedNode(iri) for iri in iris}
+    properties = {st.predicate for st in statements} - shown  # named, never linked to Wikidata on a page
     source = (*LABEL_PROPERTIES, NamedNode(graph.space.namespace + SOURCE_ADDRESS))
-    graph.prefetch(facts=[(sorted(shown, key=str), SHOWN_FACTS), (evidence, EVIDENCE_FACTS),
+    graph.prefetch(facts=[(sorted(shown, key=str), SHOWN_FACTS), (sorted(properties, key=str), LABEL_PROPERTIES),
+                          (evidence, EVIDENCE_FACTS),
                           (evidence, source, NamedNode(PROV + "wasDerivedFrom"))], selects=selects)
 
 

@@ -249,8 +249,9 @@ class RemoteStore:
         if via is not None:  # the facts of what the subjects lead to by ``via`` (the sources of graphs)
             if not subjects:
                 return []
-            predicates = list(dict.fromkeys(predicates))
-            values = {"x": subjects, "via": via, "p": predicates, "ours": self.ours}
+            # One block of rows: a VALUES list beside another is joined by a scan of the store (oxigraph 0.5).
+            rows = [(x, via, p, self.ours) for x in subjects for p in dict.fromkeys(predicates)]
+            values = {("x", "via", "p", "ours"): rows}
             return [(backend.bind_values(FACTS_VIA % (FACTS + 1), values), _via_keeper(memo), {})]
         if predicates is None:
             values = {"s": subjects, "ours": self.ours}
@@ -259,7 +260,7 @@ class RemoteStore:
             predicates = list(dict.fromkeys(predicates))
             pairs = [(s, p) for s in subjects for p in predicates if (s, p) not in memo.pairs]
             subjects = list(dict.fromkeys(s for s, _ in pairs))
-            # One row per (subject, predicate): two VALUES blocks are a cross product some engines join by a scan.
+            # One row per (subject, predicate): two VALUES lists are a cross product oxigraph joins by a scan.
             values = {("s", "p"): pairs, "ours": self.ours}
             keep = _keeper(memo.pairs, FACTS, lambda q: (q["s"], q["p"]), pairs)
         if not subjects:

@@ -24,6 +24,7 @@ Its methods raise the domain errors of :mod:`server.http.problems`.
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from functools import cache
 from pathlib import Path
 from typing import Callable
@@ -265,6 +266,39 @@ class Graph:
             return fixed_query(f"multiset/{name}")
         return fixed_query(name)
 
+    # --- few queries per page over an engine ---------------------------------
+
+    def request_scope(self):
+        """The context of one request: over an engine, what the pages read is kept until it ends
+        (see :class:`~server.engine.remote_store.RemoteStore`); over the embedded store, nothing."""
+        return self.store.scope() if self.engine else nullcontext()
+
+    def prefetch(self, *, selects=(), statements=(), **lookups) -> None:
+        """Say what a page is about to read, so that an external engine is asked for it in one request.
+
+        ``selects`` are ``(query text, values)`` pairs of fixed SELECTs (values as
+        for :meth:`select`, IRIs as str), answered again when the page runs the
+        same query with the same values; ``statements`` are such pairs of
+        SELECTs of ``?s ?p ?o``, read with the graphs of each statement; ``lookups`` are what
+        :meth:`RemoteStore.prefetch <server.engine.remote_store.RemoteStore.prefetch>`
+        takes (``neighbourhoods``, ``facts``, ``triples``, ``graphs``). Over the
+        embedded store nothing is done: its lookups cost no round trip.
+        """
+        if not self.engine:
+            return
+        bound = lambda pairs: [(text, self.space.prefixes, {Variable(k): _term(v) for k, v in values.items()})  # noqa: E731
+                               for text, values in pairs]
+        self.store.prefetch(queries=bound(selects), statements=bound(statements), **lookups)
+
+    @property
+    def batches(self) -> bool:
+        """Whether reading ahead with :meth:`prefetch` saves anything (over an external engine)."""
+        return self.engine is not None
+
+    def known_count(self, name: str, **values) -> int | None:
+        """What :meth:`count` answers, if it has been computed already; else None."""
+        return self._counts.get(_count_key(name, values))
+
     def derived_graphs(self) -> list[Triple]:
         """What each derived graph is and where it comes from, in PROV, for VoID and the service description."""
         derived = NamedNode(self.space.namespace + "ontology#DerivedGraph")
@@ -293,7 +327,7 @@ class Graph:
         hub's page shows counts of 100,000 statements on every request, and
         counting them costs tens of milliseconds each time.
         """
-        key = (name, *sorted((k, str(v)) for k, v in values.items()))
+        key = _count_key(name, values)
         if key not in self._counts:
             if len(self._counts) >= _MAX_COUNTS:
                 self._counts.clear()
@@ -325,6 +359,10 @@ def outcome(problem: problems.Problem, word: str) -> problems.Problem:
 def outcome_of(problem: problems.Problem) -> str:
     """What became of the query that raised ``problem``: a refusal unless it was marked otherwise."""
     return getattr(problem, "outcome", "refused")
+
+
+def _count_key(name: str, values: dict) -> tuple:
+    return (name, *sorted((k, str(v)) for k, v in values.items()))
 
 
 def _term(value):

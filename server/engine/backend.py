@@ -41,6 +41,8 @@ import urllib.parse
 from typing import NamedTuple
 
 from pyoxigraph import (
+    Literal,
+    NamedNode,
     QueryResultsFormat,
     RdfFormat,
     parse,
@@ -97,15 +99,40 @@ def with_prefixes(query: str, prefixes: dict[str, str], base_iri: str | None = N
 
 
 def bind_values(query: str, values: dict) -> str:
-    """The fixed ``query`` with ``values`` (variable name -> pyoxigraph term) bound by a VALUES block."""
+    """The fixed ``query`` with ``values`` (variable name -> pyoxigraph term) bound by a VALUES block.
+
+    A value may also be a list of terms (the variable takes each of them, one
+    request for a whole batch), and a key a tuple of names with a list of rows
+    of terms (``{("s", "p"): [(a, b), (c, d)]}``). Only ``NamedNode`` and
+    ``Literal`` are written, in their N-Triples form: never a raw string.
+
+    >>> bind_values("SELECT ?l WHERE { ?s ?p ?l }", {"s": [NamedNode("http://e/a"), NamedNode("http://e/b")]})
+    'SELECT ?l WHERE { VALUES ?s { <http://e/a> <http://e/b> } ?s ?p ?l }'
+    >>> bind_values("SELECT ?l WHERE { ?s ?p ?l }", {"s": "<http://e/a>"})
+    Traceback (most recent call last):
+    ValueError: only IRIs and literals are bound in a query, not str
+    """
     if not values:
         return query
     match = _WHERE.search(query)
     if match is None:
         raise ValueError("a fixed query run on a backend needs an explicit WHERE { ... }")
-    names = " ".join(f"?{name}" for name in values)
-    row = " ".join(str(term) for term in values.values())  # str() of a term is its N-Triples form
-    return f"{query[:match.end()]} VALUES ({names}) {{ ({row}) }}{query[match.end():]}"
+    single = {name: term for name, term in values.items() if not isinstance(term, (list, tuple))}
+    blocks = [f"VALUES ({' '.join(f'?{name}' for name in single)}) {{ ({_row(single.values())}) }}"] if single else []
+    for name, terms in values.items():
+        if isinstance(name, tuple):
+            rows = " ".join(f"({_row(row)})" for row in terms)
+            blocks.append(f"VALUES ({' '.join(f'?{n}' for n in name)}) {{ {rows} }}")
+        elif isinstance(terms, (list, tuple)):
+            blocks.append(f"VALUES ?{name} {{ {_row(terms)} }}")
+    return f"{query[:match.end()]} {' '.join(blocks)}{query[match.end():]}"
+
+
+def _row(terms) -> str:
+    for term in terms:
+        if not isinstance(term, (NamedNode, Literal)):
+            raise ValueError(f"only IRIs and literals are bound in a query, not {type(term).__name__}")
+    return " ".join(str(term) for term in terms)  # str() of a term is its N-Triples form
 
 
 class Engine:

@@ -18,6 +18,12 @@ What differs from the embedded store, and why:
   first rows with ``itertools.islice`` costs one small request, even on a hub.
 - A blank node of the engine cannot be named back to it (its label is local to
   one result), so a pattern with a blank node matches nothing here.
+- Within :meth:`RemoteStore.scope` (one request), what is read is kept in a
+  :class:`~server.engine.memo.Memo`: :meth:`RemoteStore.prefetch` reads in one
+  request what a page will look up (a resource's neighbourhood, facts of many
+  IRIs, the graphs of many statements, whole graphs, fixed SELECTs), a lookup
+  of one resource alone (``quads_for_pattern(x, None, None)``) reads its
+  neighbourhood, and later lookups inside what was read cost no request.
 - The engine's failures become :class:`problems.BadGateway` (502), and its
   silence past the time limit :class:`problems.Unavailable` (503), as a page
   cannot be built without its data.
@@ -25,7 +31,9 @@ What differs from the embedded store, and why:
 
 from __future__ import annotations
 
-from typing import Iterator
+import threading
+from contextlib import contextmanager
+from typing import Iterable, Iterator
 
 from pyoxigraph import (
     BlankNode,
@@ -44,6 +52,7 @@ from pyoxigraph import (
 
 from ..http import problems
 from . import backend
+from .memo import UNION, Memo
 
 FIRST_PAGE = 100
 LARGEST_PAGE = 10_000
@@ -57,6 +66,17 @@ GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } %s }" % OURS
 HAS_GRAPH = "ASK WHERE { GRAPH ?g { ?s ?p ?o } %s }" % OURS
 WHOLE_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 WHOLE_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } %s }" % OURS
+# Bounds of one batch's parts (rows read past them mean the part is incomplete and covers nothing).
+NEIGHBOURHOOD = 1_000   # quads with the resource as subject, and as object
+FACTS = 5_000           # quads of the facts asked about many IRIs at once
+WHOLE = 5_000           # quads of one graph read whole
+BATCHED_QUADS = NAMED_QUADS + " LIMIT %d"
+# The rows of a SELECT of ?s ?p ?o, each with the graphs of ours that hold it (if any).
+WITH_GRAPHS = "SELECT ?s ?p ?o ?g WHERE { { %s\n} OPTIONAL { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?ours)) } }"
+# What ?x leads to by ?via, with its facts by each ?p (unbound ?o: it has none), all in our graphs.
+FACTS_VIA = ("SELECT DISTINCT ?s ?p ?o ?g WHERE { GRAPH ?h { ?x ?via ?s } FILTER(STRSTARTS(STR(?h), ?ours)) FILTER(isIRI(?s)) "
+             "OPTIONAL { GRAPH ?g { ?s ?p ?o } %s } } LIMIT %%d" % OURS)
+BATCH = "?d55batch"     # which part of a batch a row answers
 
 
 class RemoteStore:
@@ -67,13 +87,63 @@ class RemoteStore:
         self.engine = engine
         self.timeout = timeout
         self.ours = Literal(graphs)
+        self._local = threading.local()
+
+    @contextmanager
+    def scope(self):
+        """Keep what is read from the engine until the block ends (one request, in this thread)."""
+        if getattr(self._local, "memo", None) is not None:  # already in one: share it
+            yield
+            return
+        self._local.memo = Memo()
+        try:
+            yield
+        finally:
+            self._local.memo = None
+
+    @property
+    def _memo(self) -> Memo | None:
+        return getattr(self._local, "memo", None)
 
     def quads_for_pattern(self, subject, predicate, object, graph_name=None) -> Iterator[Quad]:
-        """The quads matching the pattern (``None`` is a wildcard), fetched lazily page by page."""
+        """The quads matching the pattern (``None`` is a wildcard), fetched lazily page by page.
+
+        Within a :meth:`scope`, answered from what was read when that covers the
+        pattern; one resource alone first reads its neighbourhood.
+        """
+        memo = self._memo
+        terms = (subject, predicate, object, graph_name)
+        if memo is None or any(isinstance(term, BlankNode) for term in terms):
+            return self._engine_quads(*terms)
+        found = memo.lookup(*terms)
+        alone = predicate is None and (subject is None) != (object is None) \
+            and (graph_name is None or isinstance(graph_name, DefaultGraph))
+        if found is None and alone:
+            self.prefetch(neighbourhoods=[subject or object])  # one resource alone: read its neighbourhood
+            found = memo.lookup(*terms)
+        if found is not None:
+            return iter(found)
+        key = (subject, predicate, object, UNION if isinstance(graph_name, DefaultGraph) else graph_name)
+        quads = self._remembered(memo, key, self._engine_quads(*terms))
+        first = memo.partial.get(("s", subject) if subject is not None else ("o", object), []) if alone else []
+        return _continued(first, graph_name, quads) if first else quads
+
+    def _engine_quads(self, subject, predicate, object, graph_name) -> Iterator[Quad]:
         pattern = {"s": subject, "p": predicate, "o": object}
         if isinstance(graph_name, DefaultGraph):
             return self._pages(UNION_TRIPLES, {**pattern, "ours": self.ours})
         return self._pages(NAMED_QUADS, {**pattern, "g": graph_name, "ours": self.ours})
+
+    @staticmethod
+    def _remembered(memo: Memo, key: tuple, quads: Iterator[Quad]) -> Iterator[Quad]:
+        """``quads`` as they come; once read to the end (and not many), they answer the same lookup again."""
+        found = []
+        for quad in quads:
+            if len(found) <= LARGEST_PAGE:
+                found.append(quad)
+            yield quad
+        if len(found) <= LARGEST_PAGE:
+            memo.patterns[key] = sorted(found, key=str)
 
     def query(self, query: str, *, prefixes: dict[str, str] | None = None, substitutions: dict | None = None,
               use_default_graph_as_union: bool = False):
@@ -85,9 +155,117 @@ class RemoteStore:
         values = {variable.value: term for variable, term in (substitutions or {}).items()}
         if any(isinstance(term, BlankNode) for term in values.values()):
             raise ValueError("a blank node cannot be passed to an external engine")
-        text = backend.with_prefixes(query, prefixes or {})
-        media_type, body = self._fetch(backend.bind_values(text, values), backend.accept_for(query))
-        return _parsed(media_type, body)
+        key = backend.bind_values(query, values)  # the prefixes are the store's own, the same for every query
+        memo = self._memo
+        if memo is not None and (kept := memo.answer(key)) is not None:
+            return kept
+        media_type, body = self._fetch(backend.bind_values(backend.with_prefixes(query, prefixes or {}), values),
+                                       backend.accept_for(query))
+        result = _parsed(media_type, body)
+        if memo is None or not isinstance(result, QuerySolutions):
+            return result
+        names = [v.value for v in result.variables]
+        memo.remember_answer(key, names, [_row(names, row) for row in result])
+        return memo.answer(key)
+
+    def prefetch(self, *, neighbourhoods: Iterable = (), facts: Iterable = (), triples: Iterable = (),
+                 graphs: Iterable = (), queries: Iterable = (), statements: Iterable = ()) -> None:
+        """Read in one request what is about to be looked up, for the rest of the :meth:`scope`.
+
+        ``neighbourhoods``: resources whose quads (as subject, as object) are read;
+        ``facts``: ``(subjects, predicates)`` pairs, the quads of each subject with
+        each predicate (predicates None: every quad of each subject);
+        ``triples``: ``(s, p, o)`` whose graphs are read; ``graphs``: graphs read
+        whole; ``queries``: ``(query, prefixes, substitutions)`` SELECTs, answered
+        again by :meth:`query` with the same arguments; ``statements``: such
+        SELECTs of ``?s ?p ?o`` (a page of statements), read with the graphs of
+        each row. Outside a scope, nothing.
+        """
+        memo = self._memo
+        if memo is None:
+            return
+        parts = self._parts(memo, neighbourhoods, facts, triples, graphs, queries)
+        parts += self._statements(memo, statements)
+        if not parts:
+            return
+        prefixes = dict(getattr(self.engine, "prefixes", None) or {})  # which the engine would look for otherwise
+        for _, _, part_prefixes in parts:
+            prefixes.update(part_prefixes)
+        # Every prefix declared up front, without looking for it in a long text (as with_prefixes does).
+        prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in sorted(prefixes.items()))
+        branches = " UNION ".join(f"{{ {{ {text}\n}} BIND({i} AS {BATCH}) }}" for i, (text, _, _) in enumerate(parts))
+        media_type, body = self._fetch(f"{prologue}SELECT * WHERE {{ {branches} }}", "application/sparql-results+json")
+        result = _parsed(media_type, body)
+        names = [v.value for v in result.variables]
+        rows: list[list[dict]] = [[] for _ in parts]
+        for row in result:
+            found = _row(names, row)
+            rows[int(found.pop(BATCH[1:]).value)].append(found)
+        if sum(map(len, rows)) >= min(backend.KNOWN_ROW_CAPS):  # the engine may have cut the answer: trust none
+            return
+        for (_, keep, _), found in zip(parts, rows):
+            keep(found)
+
+    def _parts(self, memo: Memo, neighbourhoods, facts, triples, graphs, queries) -> list[tuple]:
+        """The batch's parts not yet read: (bound SELECT, what to keep of its rows, prefixes it uses)."""
+        parts, ours = [], {"ours": self.ours}
+        for node in dict.fromkeys(neighbourhoods):
+            for position, covered in (("s", memo.subjects), ("o", memo.objects)):
+                if node not in covered and (position, node) not in memo.partial and not isinstance(node, BlankNode):
+                    text = backend.bind_values(BATCHED_QUADS % (NEIGHBOURHOOD + 1), {position: node, **ours})
+                    keep = _keeper(covered, NEIGHBOURHOOD, lambda q, p=position: q[p], [node],
+                                   lambda rows, k=(position, node): memo.partial.setdefault(k, rows), memo)
+                    parts.append((text, keep, {}))
+        for subjects, predicates, *via in facts:
+            parts += self._facts(memo, subjects, predicates, *via)
+        wanted = [t for t in dict.fromkeys(triples) if not any(isinstance(term, BlankNode) for term in t)
+                  and memo.lookup(*t, None) is None]
+        if wanted:
+            text = backend.bind_values(BATCHED_QUADS % (FACTS + 1), {("s", "p", "o"): wanted, **ours})
+            parts.append((text, _triples_keeper(memo, wanted), {}))
+        for g in dict.fromkeys(graphs):
+            if g not in memo.graphs and isinstance(g, NamedNode):
+                text = backend.bind_values(BATCHED_QUADS % (WHOLE + 1), {"g": g, **ours})
+                parts.append((text, _keeper(memo.graphs, WHOLE, lambda q: q["g"], [g]), {}))
+        for query, prefixes, substitutions in queries:
+            values = {variable.value: term for variable, term in (substitutions or {}).items()}
+            key = backend.bind_values(query, values)
+            if key not in memo.answers:
+                parts.append((key, _answer_keeper(memo, key), prefixes or {}))
+        return parts
+
+    def _statements(self, memo: Memo, queries) -> list[tuple]:
+        parts = []
+        for query, prefixes, substitutions in queries:
+            values = {variable.value: term for variable, term in (substitutions or {}).items()}
+            key = backend.bind_values(query, values)
+            if key not in memo.answers:
+                text = backend.bind_values(WITH_GRAPHS % key, {"ours": self.ours})
+                parts.append((text, _statements_keeper(memo, key), prefixes or {}))
+        return parts
+
+    def _facts(self, memo: Memo, subjects, predicates, via: NamedNode | None = None) -> list[tuple]:
+        subjects = [s for s in dict.fromkeys(subjects) if isinstance(s, NamedNode) and s not in memo.subjects]
+        if via is not None:  # the facts of what the subjects lead to by ``via`` (the sources of graphs)
+            if not subjects:
+                return []
+            # One block of rows: a VALUES list beside another is joined by a scan of the store (oxigraph 0.5).
+            rows = [(x, via, p, self.ours) for x in subjects for p in dict.fromkeys(predicates)]
+            values = {("x", "via", "p", "ours"): rows}
+            return [(backend.bind_values(FACTS_VIA % (FACTS + 1), values), _via_keeper(memo), {})]
+        if predicates is None:
+            values = {"s": subjects, "ours": self.ours}
+            keep = _keeper(memo.subjects, FACTS, lambda q: q["s"], subjects)
+        else:
+            predicates = list(dict.fromkeys(predicates))
+            pairs = [(s, p) for s in subjects for p in predicates if (s, p) not in memo.pairs]
+            subjects = list(dict.fromkeys(s for s, _ in pairs))
+            # One row per (subject, predicate): two VALUES lists are a cross product oxigraph joins by a scan.
+            values = {("s", "p"): pairs, "ours": self.ours}
+            keep = _keeper(memo.pairs, FACTS, lambda q: (q["s"], q["p"]), pairs)
+        if not subjects:
+            return []
+        return [(backend.bind_values(BATCHED_QUADS % (FACTS + 1), values), keep, {})]
 
     def named_graphs(self) -> Iterator[NamedNode]:
         """The names of the engine's named graphs."""
@@ -134,6 +312,90 @@ class RemoteStore:
         except backend.EngineError as error:  # the engine's fault: 502, never our 503 of a time limit
             raise problems.BadGateway(f"the SPARQL engine failed on a page query: {error}",
                                       {} if error.failed else {"Retry-After": "5"}) from None
+
+
+def _continued(first: list[Quad], graph_name, rest: Iterator[Quad]) -> Iterator[Quad]:
+    """The quads of a neighbourhood read in part, ``first`` first, then the others ``rest`` finds:
+    a caller that needs only a few (does the resource exist?) costs no request."""
+    if isinstance(graph_name, DefaultGraph):
+        first = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in dict.fromkeys(q.triple for q in first)]
+    yield from first
+    seen = set(first)
+    yield from (quad for quad in rest if quad not in seen)
+
+
+def _row(names: list[str], solution) -> dict:
+    """A solution as a dict of its bound variables."""
+    return {name: term for name, term in zip(names, solution) if term is not None}
+
+
+def _quad(row: dict) -> Quad:
+    return Quad(row["s"], row["p"], row["o"], row["g"])
+
+
+def _keeper(covered: dict, bound: int, key, keys: Iterable, partial=None, memo: Memo | None = None):
+    """What keeps a part's quads in ``covered`` under ``key(row)``, each of ``keys`` found or not
+    (none found is known too), unless the part read more than ``bound`` rows: then it covers nothing
+    (and its first quads go to ``partial``, to be read first). With ``memo``, every triple they hold
+    is kept too, with its graphs (what a page asks of each statement)."""
+    def keep(rows: list[dict]) -> None:
+        if len(rows) > bound:
+            if partial is not None:
+                partial([_quad(row) for row in rows[:bound]])
+            return
+        found: dict = {k: [] for k in keys}
+        for row in rows:
+            found.setdefault(key(row), []).append(_quad(row))
+        for k, quads in found.items():
+            covered[k] = sorted(quads, key=str)
+            if memo is not None:
+                memo.keep_triples(covered[k])
+    return keep
+
+
+def _triples_keeper(memo: Memo, wanted: list[tuple]):
+    def keep(rows: list[dict]) -> None:
+        if len(rows) > FACTS:
+            return
+        found: dict = {(*t, None): [] for t in wanted}
+        for row in rows:
+            found.setdefault((row["s"], row["p"], row["o"], None), []).append(_quad(row))
+        memo.patterns.update((k, sorted(v, key=str)) for k, v in found.items())
+    return keep
+
+
+def _via_keeper(memo: Memo):
+    def keep(rows: list[dict]) -> None:
+        if len(rows) > FACTS:
+            return
+        found: dict = {}
+        for row in rows:
+            quads = found.setdefault((row["s"], row["p"]), [])
+            if "o" in row and "g" in row:
+                quads.append(_quad(row))
+        for k, quads in found.items():
+            if k not in memo.pairs:
+                memo.pairs[k] = sorted(set(quads), key=str)
+    return keep
+
+
+def _statements_keeper(memo: Memo, key: str):
+    def keep(rows: list[dict]) -> None:
+        found: dict = {}
+        for row in rows:
+            quads = found.setdefault((row["s"], row["p"], row["o"], None), [])
+            if "g" in row:
+                quads.append(_quad(row))
+        memo.patterns.update((k, sorted(v, key=str)) for k, v in found.items())
+        memo.remember_answer(key, ["s", "p", "o"], [{"s": s, "p": p, "o": o} for s, p, o, _ in found])
+    return keep
+
+
+def _answer_keeper(memo: Memo, key: str):
+    def keep(rows: list[dict]) -> None:
+        names = list(dict.fromkeys(name for row in rows for name in row))
+        memo.remember_answer(key, names, rows)
+    return keep
 
 
 def _parsed(media_type: str, body: bytes):

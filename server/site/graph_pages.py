@@ -12,8 +12,8 @@ from ..graph import current as graph
 from ..http import problems
 from ..http.negotiation import DATASETS, GRAPHS
 from . import reader
-from .descriptions import select
-from .pages import Footnote, Pager, footnote
+from .descriptions import Statement, select, window
+from .pages import Footnote, Pager, footnote, prefetch
 from .reader import Alternate
 from .terms import Term
 
@@ -33,11 +33,17 @@ def graph_page(slug: str, iri: str, page: int, size: int, path: str | None = Non
     ``/graph/{slug}.html`` for a sentence graph, whose IRI leads people to the reading view)."""
     linker = reader.linker()
     node = NamedNode(iri)
+    if graph().batches:  # over an engine: the count (if not known) and the page in one request
+        counted = graph().known_count("graph_count", g=node) is not None
+        graph().prefetch(selects=[(window(graph(), "graph_statements", size, (page - 1) * size), {"g": node})]
+                         + ([] if counted else [(graph().query_text("graph_count"), {"g": node})]))
     count = graph().count("graph_count", g=node)
     pages = max(1, math.ceil(count / size))
     if page > pages:
         raise problems.NotFound(f"no page {page}: this graph has {pages} page(s) of {size} statements")
     found = select(graph(), "graph_statements", limit=size, offset=(page - 1) * size, g=node)
+    found.sort(key=lambda r: (str(r["s"]), str(r["p"]), str(r["o"])))
+    prefetch(graph(), [Statement(r["s"], r["p"], r["o"], ()) for r in found], [node])
     statements = [(linker.term(r["s"]), linker.term(r["p"]), linker.term(r["o"])) for r in found]
     path = path or f"/graph/{slug}"
     data_path = f"/graph/{slug}"

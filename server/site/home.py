@@ -20,6 +20,7 @@ from ..http.i18n import LANGUAGES
 from ..http.negotiation import GRAPHS, HTML, Format
 from . import reader, reading, resources, void
 from .descriptions import select
+from .labels import LABEL_PROPERTIES
 from .search import search as search_labels
 from .terms import Term
 
@@ -52,15 +53,33 @@ def home():
 
 
 def sections() -> list[Section]:
-    """What the home page leads to: instances of the main classes, labelled and sorted."""
+    """What the home page leads to: instances of the main classes, labelled and sorted.
+
+    Over an engine: one request for the instances, their counts and the sources
+    (for :func:`reading.sources`), one for the labels of them all.
+    """
     linker = reader.linker()
+    classes = [NamedNode(graph().space.namespace + "ontology#" + name) for _, name in SECTIONS]
+    _prefetch(classes)
     found = []
-    for key, name in SECTIONS:
-        cls = NamedNode(graph().space.namespace + "ontology#" + name)
+    for (key, _), cls in zip(SECTIONS, classes):
         terms = [linker.term(r["s"]) for r in select(graph(), "instances", type=cls)]
         found.append(Section(key, sorted(terms, key=lambda t: t.text.casefold()),
                              graph().count("instance_count", type=cls)))
     return found
+
+
+def _prefetch(classes: list[NamedNode]) -> None:
+    g = graph()
+    if not g.batches:
+        return
+    g.prefetch(selects=[(g.query_text("instances"), {"type": c}) for c in classes]
+               + [(g.query_text("instance_count"), {"type": c}) for c in classes
+                  if g.known_count("instance_count", type=c) is None]
+               + [(g.query_text("reading_sources"), {})])
+    shown = [r["s"] for c in classes for r in select(g, "instances", type=c)]
+    shown += [r["source"] for r in g.select("reading_sources")]
+    g.prefetch(facts=[([t for t in shown if isinstance(t, NamedNode)], LABEL_PROPERTIES)])
 
 
 @bp.route("/search")

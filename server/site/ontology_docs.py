@@ -22,7 +22,8 @@ from ..graph import current as graph
 from ..http import caching, negotiation, problems, representations
 from ..http.negotiation import HTML
 from . import reader, resources
-from .descriptions import Statement, select
+from .descriptions import Statement, select, statement_order
+from .labels import LABEL_PROPERTIES
 from .pages import Row, rows
 from .terms import Term
 
@@ -130,7 +131,9 @@ def documentation(g: NamedNode) -> OntologyDoc:
     space = graph().space
     iri = space.ontology
     node = NamedNode(iri)
+    graph().prefetch(graphs=[g])  # over an engine: the ontology graph whole, in one request
     terms = _terms(g, space.namespace + "ontology#")
+    _prefetch(g, [NamedNode(t) for t in terms if terms[t] == "class"])
     license_ = _object(node, DCTERMS + "license", g)
     return OntologyDoc(
         iri=iri,
@@ -145,16 +148,33 @@ def documentation(g: NamedNode) -> OntologyDoc:
     )
 
 
+def _prefetch(g: NamedNode, classes: list[NamedNode]) -> None:
+    """Over an engine: the instances of every class and their counts in one request, then the labels
+    of every IRI the documentation shows in one more."""
+    if not graph().batches:
+        return
+    instances = [(graph().query_text("instances"), {"type": c}) for c in classes]
+    counts = [(graph().query_text("instance_count"), {"type": c}) for c in classes
+              if graph().known_count("instance_count", type=c) is None]
+    graph().prefetch(selects=instances + counts)
+    shown = {t for q in graph().store.quads_for_pattern(None, None, None, g)
+             for t in (q.subject, q.predicate, q.object) if isinstance(t, NamedNode)}
+    shown |= {r["s"] for c in classes for r in select(graph(), "instances", type=c) if isinstance(r["s"], NamedNode)}
+    graph().prefetch(facts=[(sorted(shown, key=str), LABEL_PROPERTIES)])
+
+
 def term_doc(linker, iri: str, g: NamedNode, is_class: bool) -> TermDoc:
     node = NamedNode(iri)
     outgoing = [Statement(q.subject, q.predicate, q.object, (g,)) for q in _quads(node, None, g)
                 if q.predicate.value not in SHOWN_ELSEWHERE]
     incoming = [Statement(q.subject, q.predicate, q.object, (g,)) for q in _quads(None, node, g)]
+    outgoing.sort(key=statement_order)
+    incoming.sort(key=statement_order)
     comment, comment_lang = _text(node, RDFS + "comment", g, linker.choice.lang)
     instances, count = [], None
     if is_class:
         found = select(graph(), "instances", type=node)
-        instances = [linker.term(r["s"]) for r in found]
+        instances = sorted((linker.term(r["s"]) for r in found), key=lambda t: (t.text.casefold(), t.iri))
         count = graph().count("instance_count", type=node)
     return TermDoc(iri.rsplit("#", 1)[-1], iri, linker.iri(iri), comment, comment_lang,
                    rows(linker, outgoing, "object", {}), rows(linker, incoming, "subject", {}), instances, count)
@@ -178,15 +198,16 @@ def _quads(subject, obj, g):
 
 
 def _object(subject: NamedNode, predicate: str, g: NamedNode):
-    for quad in itertools.islice(graph().store.quads_for_pattern(subject, NamedNode(predicate), None, g), 1):
-        return quad.object
-    return None
+    """The first object of (subject, predicate) in ``g``, in N-Triples order (not a store's index order)."""
+    found = itertools.islice(graph().store.quads_for_pattern(subject, NamedNode(predicate), None, g), 20)
+    return min((q.object for q in found), key=str, default=None)
 
 
 def _text(subject: NamedNode, predicate: str, g: NamedNode, lang: str) -> tuple[str, str]:
     """A literal in ``lang``, else English, else any: (text, its language)."""
-    literals = [q.object for q in itertools.islice(
-        graph().store.quads_for_pattern(subject, NamedNode(predicate), None, g), 20) if isinstance(q.object, Literal)]
+    literals = sorted((q.object for q in itertools.islice(
+        graph().store.quads_for_pattern(subject, NamedNode(predicate), None, g), 20) if isinstance(q.object, Literal)),
+        key=str)
     for tag in (lang, "en", "fr", None):
         for lit in literals:
             if tag is None or lit.language == tag:

@@ -5,6 +5,10 @@
 property table grouped by property, the incoming links, one numbered footnote
 per evidence graph (the quoted sentence and its source), the Wikidata items,
 the data links and the SPARQL query that reproduces the page.
+
+Over an external engine, what the page reads about the IRIs it shows (labels,
+types, Wikidata links, the footnotes' fields) is asked for in one request, and
+the sources the footnotes cite in one more (:func:`prefetch`).
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Store
 
-from ..graph import fixed_query
+from ..graph import Graph, fixed_query
 from ..http.i18n import fallback_chain, text
 from ..http.negotiation import DATASETS, GRAPHS
-from . import diagrams, jsonld
+from . import diagrams, jsonld, reading
 from .descriptions import Description, Side, Statement
+from .labels import LABEL_PROPERTIES
 from .terms import Linker, Term, safe_url, wikidata_id
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -26,6 +31,10 @@ OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 PROV = "http://www.w3.org/ns/prov#"
 SOURCE_ADDRESS = "ontology#sourceAddress"
 DCTERMS_DESCRIPTION = "http://purl.org/dc/terms/description"
+# What a page reads about each IRI it shows, and about each evidence graph, asked for at once over an engine.
+SHOWN_FACTS = (*LABEL_PROPERTIES, NamedNode(OWL_SAME_AS))
+EVIDENCE_FACTS = (*LABEL_PROPERTIES, NamedNode(PROV + "value"), NamedNode(PROV + "wasDerivedFrom"),
+                  NamedNode(DCTERMS_DESCRIPTION))
 FIRST_PROPERTIES = (RDF_TYPE, "http://www.w3.org/2004/02/skos/core#prefLabel",
                     "http://www.w3.org/2000/01/rdf-schema#label")
 
@@ -84,8 +93,11 @@ class ResourcePage:
     diagrams: list = field(default_factory=list)
 
 
-def resource_page(store: Store, linker: Linker, d: Description, data_path: str, page_path: str) -> ResourcePage:
+def resource_page(graph: Graph, linker: Linker, d: Description, data_path: str, page_path: str) -> ResourcePage:
     """The view model of a resource page (``page_path`` is where it is served, for pagers)."""
+    store = graph.store
+    prefetch(graph, [st for side in (d.outgoing, d.incoming) for st in side.statements], d.evidence,
+             [reading.source_select(graph, d.iri)], [d.iri])
     notes = {g.value: n for n, g in enumerate(d.evidence, start=1)}
     outgoing = d.outgoing.statements
     page = ResourcePage(
@@ -106,6 +118,20 @@ def resource_page(store: Store, linker: Linker, d: Description, data_path: str, 
     )
     page.diagrams = diagrams.for_description(linker, d)
     return page
+
+
+def prefetch(graph: Graph, statements: list[Statement], evidence: list[NamedNode], selects=(), iris=()) -> None:
+    """Over an engine, read in one request what a page shows about the IRIs of ``statements`` and
+    ``iris``, about the ``evidence`` graphs and about the sources they cite (with the fixed ``selects``)."""
+    if not graph.batches:
+        return
+    shown = {t for st in statements for t in (st.subject, st.object) if isinstance(t, NamedNode)} \
+        | {NamedNode(iri) for iri in iris}
+    properties = {st.predicate for st in statements} - shown  # named, never linked to Wikidata on a page
+    source = (*LABEL_PROPERTIES, NamedNode(graph.space.namespace + SOURCE_ADDRESS))
+    graph.prefetch(facts=[(sorted(shown, key=str), SHOWN_FACTS), (sorted(properties, key=str), LABEL_PROPERTIES),
+                          (evidence, EVIDENCE_FACTS),
+                          (evidence, source, NamedNode(PROV + "wasDerivedFrom"))], selects=selects)
 
 
 def rows(linker: Linker, statements: list[Statement], other: str, notes: dict[str, int]) -> list[Row]:

@@ -6,7 +6,8 @@ a template with the headers every page carries: ``Content-Language``,
 ``Vary: Accept, Accept-Language``, the canonical address and the alternates
 (as ``Link`` headers; templates repeat them as ``<link>`` elements).
 :func:`register` gives every template ``ui`` (the UI strings), ``lang``, ``dir``
-and the language switch, error pages included.
+and the language switch, error pages included, and opens the graph's request scope
+(:meth:`~server.graph.Graph.request_scope`) for each request.
 """
 
 from __future__ import annotations
@@ -68,6 +69,18 @@ def html(template: str, path: str, alternates: list[Alternate] = (), status: int
 
 
 def register(app: Flask) -> None:
+    @app.before_request
+    def _remember():
+        # Over an external engine, what a page reads is kept for the rest of its request (few queries per page).
+        g.d55_scope = graph().request_scope()
+        g.d55_scope.__enter__()
+
+    @app.teardown_request
+    def _forget(_error=None):
+        scope = g.pop("d55_scope", None)
+        if scope is not None:
+            scope.__exit__(None, None, None)
+
     @app.context_processor
     def _ui():
         # Lenient: an error page must render even when ?lang= was the error.

@@ -116,6 +116,11 @@ def is_source(graph: Graph, iri: str) -> bool:
     return bool(graph.select("reading_sources", source=NamedNode(iri)))
 
 
+def source_select(graph: Graph, iri: str) -> tuple[str, dict]:
+    """The fixed query :func:`is_source` runs, with its values: a page reads it ahead with the rest."""
+    return graph.query_text("reading_sources"), {"source": NamedNode(iri)}
+
+
 def anchor_path(graph: Graph, graph_iri: str) -> str | None:
     """``/read/{source}#{sentence}`` for a sentence graph of a source of ours, else None."""
     rows = graph.select("reading_sentence_source", g=NamedNode(graph_iri))

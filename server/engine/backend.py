@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import http.client
+import json
 import re
 import threading
 import time
@@ -156,7 +157,7 @@ class Engine:
         if status >= 300:
             message = clean_message(reply.body.decode("utf-8", "replace")) or reason
             raise EngineError(message, status if 400 <= status < 500 else None, failed=status >= 500)
-        return reply
+        return standard_reply(reply, query_form(query))
 
     def _post(self, body: bytes, headers: dict, timeout: float) -> tuple[int, str, "Reply"]:
         """One POST on this thread's connection; a kept-alive one the engine has closed is reopened once."""
@@ -253,6 +254,20 @@ KNOWN_ROW_CAPS = (10_000,)  # Virtuoso's ResultSetMaxRows as shipped
 _QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
+def query_form(query: str) -> str:
+    """The query's form, read by the lexer: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (``SELECT`` if none).
+
+    >>> query_form("PREFIX s: <http://e/select> ask { ?s ?p 'SELECT' }")
+    'ASK'
+    """
+    from .screening import tokens
+
+    for kind, text in tokens(query):
+        if kind == "word" and _QUERY_FORM.fullmatch(text):
+            return text.upper()
+    return "SELECT"
+
+
 def accept_for(query: str) -> str:
     """The Accept header a query's form needs: graphs as N-Triples, the rest as SPARQL JSON results.
 
@@ -263,13 +278,59 @@ def accept_for(query: str) -> str:
     >>> accept_for("SELECT * { ?s ?p 'DESCRIBE' }")
     'application/sparql-results+json'
     """
-    from .screening import tokens
+    form = query_form(query)
+    return "application/n-triples" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
 
-    for kind, text in tokens(query):
-        if kind == "word" and _QUERY_FORM.fullmatch(text):
-            form = text.upper()
-            return "application/n-triples" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
-    return "application/sparql-results+json"
+
+ASK_TABLE = "__ASK_RETVAL"  # the one column of Virtuoso's answer to an ASK, in place of a boolean
+ENGINE_BLANK = "nodeID://"  # what Virtuoso writes before a blank node's label (``nodeID://b10001``)
+
+
+def standard_reply(reply: Reply, form: str) -> Reply:
+    """A SPARQL JSON answer as the standard writes it: Virtuoso's dialect put right, anything else as it came.
+
+    Virtuoso answers an ASK with a table of one column, ``__ASK_RETVAL`` (one
+    row of ``1`` when true, none when false), and writes blank nodes as
+    ``nodeID://b10001``, which is not a blank node label: pyoxigraph's parser
+    refuses both.
+
+    >>> table = b'{"head":{"vars":["__ASK_RETVAL"]},"results":{"bindings":[{"__ASK_RETVAL":{"type":"literal","value":"1"}}]}}'
+    >>> standard_reply(Reply("application/sparql-results+json", table, {}), "ASK").body
+    b'{"head": {}, "boolean": true}'
+    >>> bnode = b'{"head":{"vars":["b"]},"results":{"bindings":[{"b":{"type":"bnode","value":"nodeID://b10001"}}]}}'
+    >>> standard_reply(Reply("application/sparql-results+json", bnode, {}), "SELECT").body
+    b'{"head": {"vars": ["b"]}, "results": {"bindings": [{"b": {"type": "bnode", "value": "b10001"}}]}}'
+    """
+    if reply.media_type not in ("application/sparql-results+json", "application/json"):
+        return reply
+    if ASK_TABLE.encode() not in reply.body and ENGINE_BLANK.encode() not in reply.body:
+        return reply
+    try:
+        document = json.loads(reply.body)
+        bindings = document["results"]["bindings"]
+        variables = document["head"].get("vars")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return reply  # not a table: the parser says what is wrong with it
+    if form == "ASK" and variables == [ASK_TABLE]:
+        value = bindings[0].get(ASK_TABLE, {}).get("value") if bindings else None
+        document = {"head": {}, "boolean": value not in (None, "0", "false")}
+    else:
+        for row in bindings:
+            for term in row.values() if isinstance(row, dict) else ():
+                if isinstance(term, dict) and term.get("type") == "bnode" \
+                        and str(term.get("value", "")).startswith(ENGINE_BLANK):
+                    term["value"] = term["value"][len(ENGINE_BLANK):]
+    return reply._replace(body=json.dumps(document).encode())
+
+
+def row_cap(reply: Reply) -> int | None:
+    """The row cap the engine says it cut this answer at (Virtuoso's ``X-SPARQL-MaxRows``), or None.
+
+    >>> row_cap(Reply("text/csv", b"", {"X-SPARQL-MaxRows": "500"})), row_cap(Reply("text/csv", b"", {}))
+    (500, None)
+    """
+    value = next((v for name, v in reply.headers.items() if name.lower() == "x-sparql-maxrows"), None)
+    return int(value) if value is not None and value.strip().isdigit() and int(value) > 0 else None
 
 
 def cut_by_engine(reply: Reply, answer: evaluation.Answer) -> bool:

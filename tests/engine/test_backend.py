@@ -1,4 +1,7 @@
-"""Backend mode: the same endpoint over an external engine (`oxigraph serve`, loaded with our export)."""
+"""Backend mode: the same endpoint over external engines (`oxigraph serve`, Virtuoso), loaded with our export.
+
+The engines and the servers in front of them are in ``conftest.py``; ``engine`` runs each test against each.
+"""
 
 from __future__ import annotations
 
@@ -31,38 +34,13 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.live
 
 QUESTIONS = [
-    "SELECT ?state ?label WHERE { ?state a d55o:State ; rdfs:label ?label } ORDER BY ?state ?label",
+    # SPARQL leaves the order of literals with language tags to the engine (Virtuoso's is not ours): STR and
+    # LANG make the order one that SPARQL defines.
+    "SELECT ?state ?label WHERE { ?state a d55o:State ; rdfs:label ?label } ORDER BY ?state STR(?label) LANG(?label)",
     # DISTINCT: oxigraph's union default graph is a multiset, ours a set (see server/engine/backend.py)
-    "SELECT DISTINCT ?p ?o WHERE { d55:8th-ministerial-conference ?p ?o } ORDER BY ?p ?o",
+    "SELECT DISTINCT ?p ?o WHERE { d55:8th-ministerial-conference ?p ?o } ORDER BY ?p STR(?o) LANG(?o)",
     "SELECT ?g ?text WHERE { GRAPH ?g { d55:8th-ministerial-conference ?p ?o } GRAPH d55g:provenance { ?g prov:value ?text } } ORDER BY ?g",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    """`oxigraph serve` on 127.0.0.1, loaded with `dialogue55 export` output, as it comes."""
-    folder = tmp_path_factory.mktemp("engine")
-    export = folder / "dump.trig"
-    subprocess.run([sys.executable, "-m", "server", "export", "--format", "trig", "-o", str(export)],
-                   cwd=ROOT, check=True)
-    subprocess.run([oxigraph_binary(), "load", "--location", str(folder / "store"), "--file", str(export)],
-                   check=True, capture_output=True)
-    port = free_port()
-    process = subprocess.Popen([oxigraph_binary(), "serve-read-only", "--location", str(folder / "store"),
-                                "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _await_ready(f"http://127.0.0.1:{port}/", process, open(folder / "log", "w+"))
-        yield f"http://127.0.0.1:{port}/query"
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-@pytest.fixture(scope="module")
-def both(engine):
-    with running_server(base_iri=False) as embedded, running_server("--backend", engine, base_iri=False) as remote:
-        yield embedded, remote
 
 
 @pytest.mark.parametrize("query", QUESTIONS)
@@ -157,8 +135,10 @@ class CountingEngine(backend.Engine):
         return super().fetch(query, accept, timeout, default_graphs, named_graphs)
 
 
-def test_quads_for_pattern_reads_a_page_at_a_time(engine):
-    counting = CountingEngine(engine)
+def test_quads_for_pattern_reads_a_page_at_a_time(oxigraph_engine):
+    # Oxigraph only: over Virtuoso with a row cap below LARGEST_PAGE, a page the engine cuts is taken for the
+    # last one (see the report of the backend work; quads_for_pattern is being reworked).
+    counting = CountingEngine(oxigraph_engine)
     store = RemoteStore(counting, 10)
     first = list(itertools.islice(store.quads_for_pattern(None, None, None, None), 1))
     assert len(first) == 1 and isinstance(first[0].graph_name, NamedNode) and len(counting.sent) == 1
@@ -170,7 +150,7 @@ def test_quads_for_pattern_reads_a_page_at_a_time(engine):
 
 def test_the_store_api_answers_as_the_embedded_store(engine):
     embedded = sources.load(sources.Source.from_settings(settings.resolve({})))
-    remote = RemoteStore(backend.Engine(engine, {}), 10)
+    remote = RemoteStore(backend.Engine(engine, {}), 10, "https://w3id.org/dialogue55/graph/")
     morocco = NamedNode("https://w3id.org/dialogue55/id/morocco")
     labels = NamedNode("https://w3id.org/dialogue55/graph/labels")
     named = lambda quads: {q for q in quads if isinstance(q.graph_name, NamedNode)}  # noqa: E731
@@ -348,7 +328,7 @@ def test_an_engine_url_that_is_not_http_is_a_clear_engine_error():
 
 @pytest.mark.parametrize("accept", ["text/csv", "application/sparql-results+json", "application/sparql-results+xml"])
 def test_select_star_keeps_the_written_order_over_the_engine_too(both, accept):
-    query = "SELECT * WHERE { ?s a d55o:State ; rdfs:label ?label } ORDER BY ?s ?label LIMIT 3"
+    query = "SELECT * WHERE { ?s a d55o:State ; rdfs:label ?label } ORDER BY ?s STR(?label) LANG(?label) LIMIT 3"
     mine, theirs = (s.get("sparql", params={"query": query}, headers={"Accept": accept}) for s in both)
     assert mine.status_code == theirs.status_code == 200
     assert mine.content == theirs.content
@@ -446,7 +426,8 @@ def test_a_query_s_own_dataset_goes_as_protocol_parameters_only_when_the_request
 
 
 def test_from_is_honoured_over_an_engine_that_ignores_it_in_the_text(both):
-    query = "SELECT ?s ?p ?o FROM <https://w3id.org/dialogue55/graph/provenance> WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    query = ("SELECT ?s ?p ?o FROM <https://w3id.org/dialogue55/graph/provenance> WHERE { ?s ?p ?o } "
+             "ORDER BY ?s ?p STR(?o) LANG(?o) STR(DATATYPE(?o))")
     mine, theirs = (s.get("sparql", params={"query": query}, headers={"Accept": "text/csv"}) for s in both)
     assert mine.status_code == theirs.status_code == 200
     assert mine.text == theirs.text and 2 < len(theirs.text.splitlines()) < 200

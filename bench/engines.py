@@ -45,16 +45,16 @@ def export(folder: Path, fmt: str = "nq") -> Path:
 
 
 @contextmanager
-def oxigraph(folder: Path, files: list[Path], timeout_s: float = 30) -> Iterator[str]:
-    """``oxigraph serve-read-only`` over ``files`` (N-Quads or TriG), union default graph, engine-side limit
-    ``timeout_s``; yields its query endpoint's URL."""
+def oxigraph(folder: Path, files: list[Path], timeout_s: float = 30, union: bool = True) -> Iterator[str]:
+    """``oxigraph serve-read-only`` over ``files`` (N-Quads or TriG), its default graph the union (unless not
+    ``union``), engine-side limit ``timeout_s``; yields its query endpoint's URL."""
     store = folder / "oxigraph-store"
     for path in files:
         subprocess.run([oxigraph_binary(), "load", "--location", str(store), "--file", str(path)],
                        check=True, capture_output=True)
     port = free_port()
     command = [oxigraph_binary(), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
-               "--union-default-graph", "--timeout-s", f"{timeout_s:g}"]
+               *(["--union-default-graph"] if union else []), "--timeout-s", f"{timeout_s:g}"]
     with _running(command, folder / "oxigraph.log") as process:
         url = f"http://127.0.0.1:{port}/query"
         await_endpoint(url, process)

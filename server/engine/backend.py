@@ -196,7 +196,7 @@ class Engine:
         try:
             if reply.media_type in GRAPH_TYPES:
                 triples = [quad.triple for quad in parse(reply.body, format=RdfFormat.from_media_type(reply.media_type))]
-                answer = evaluation.shape(_Triples(serialize(triples, format=RdfFormat.N_TRIPLES)), job)
+                answer = evaluation.shape(NTriples(serialize(triples, format=RdfFormat.N_TRIPLES)), job)
             else:
                 result = parse_query_results(reply.body, format=QueryResultsFormat.from_media_type(reply.media_type))
                 answer = evaluation.shape(result, job)
@@ -367,7 +367,7 @@ def clean_message(text: str) -> str:
     return first if len(encoded) <= MESSAGE_BYTES else encoded[:MESSAGE_BYTES].decode("utf-8", "ignore") + "…"
 
 
-class _Triples:
+class NTriples:
     """N-Triples bytes that look like a pyoxigraph QueryTriples to :mod:`server.engine.evaluation`."""
 
     def __init__(self, ntriples: bytes):

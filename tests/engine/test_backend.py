@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Variable
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Variable, parse, serialize
 from rdflib.compare import isomorphic
 
+from bench import engines
 from bench.servers import oxigraph_binary
 from server import settings
 from server.dataset import sources
@@ -97,15 +98,52 @@ def test_engine_pragmas_and_functions_are_refused_before_the_engine(both, query)
     assert embedded.get("sparql", params={"query": query}).status_code in (200, 400)  # a plain IRI embedded
 
 
-def test_an_unreachable_engine_is_a_502_not_a_500():
-    port = free_port()
-    with running_server("--backend", f"http://127.0.0.1:{port}/query", base_iri=False) as remote:
+def test_an_engine_that_goes_away_is_a_502_not_a_500():
+    empty = b'{"head":{"vars":["n"]},"results":{"bindings":[]}}'
+    with _endpoint(body=empty, drop_after_answer=True) as (handler, url), running_server("--backend", url, base_iri=False) as remote:
+        port = url.split(":")[2].split("/")[0]
+        handler.server.shutdown()
+        handler.server.server_close()
         response = remote.get("sparql", params={"query": "ASK {}"})
         assert response.status_code == 502 and "cannot be reached" in response.text
-        assert response.headers["Retry-After"] == "5" and str(port) not in response.text
+        assert response.headers["Retry-After"] == "5" and port not in response.text
         health = remote.get("healthz")
         assert health.status_code == 503 and health.json()["status"] == "unavailable"
-        assert "cannot be counted now" in remote.output()
+        assert "Traceback" not in remote.output()
+
+
+def _serve_refused(url: str) -> str:
+    """What `dialogue55 serve --backend url` says when it refuses to start (it must exit non-zero)."""
+    done = subprocess.run([sys.executable, "-m", "server", "serve", "--port", str(free_port()), "--backend", url],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0, done.stdout + done.stderr
+    output = (done.stdout + done.stderr).strip()
+    assert "Traceback" not in output and len(output.splitlines()) == 1, output
+    return output
+
+
+def test_serve_refuses_an_engine_it_cannot_reach():
+    port = free_port()
+    assert _serve_refused(f"http://127.0.0.1:{port}/query") == (
+        f"dialogue55: cannot serve the SPARQL engine at http://127.0.0.1:{port}/query: "
+        "the SPARQL engine cannot be reached (ConnectionRefusedError)")
+
+
+def test_serve_refuses_an_engine_without_our_graphs(tmp_path):
+    from tests.engine.conftest import hub_quads
+
+    other = tmp_path / "other.nq"
+    other.write_bytes(serialize(hub_quads(), format=RdfFormat.N_QUADS))
+    with engines.oxigraph(tmp_path, [other]) as url:
+        assert "holds none of our graphs (named graphs under https://w3id.org/dialogue55/graph/)" in _serve_refused(url)
+
+
+def test_serve_refuses_an_engine_whose_default_graph_is_not_the_union(tmp_path, engine_files):
+    graphs = {quad.graph_name for quad in parse(path=str(engine_files[0]), format=RdfFormat.N_QUADS)}
+    with engines.oxigraph(tmp_path, engine_files, union=False) as url:
+        refusal = _serve_refused(url)
+    assert f"holds {len(graphs)} of our graphs but its default graph is not their union" in refusal
+    assert "--union-default-graph" in refusal
 
 
 def test_fixed_queries_bind_values_from_terms_never_from_strings(engine):
@@ -130,9 +168,9 @@ class CountingEngine(backend.Engine):
         super().__init__(url, {})
         self.sent: list[str] = []
 
-    def fetch(self, query, accept, timeout, default_graphs=None, named_graphs=None):
+    def exchange(self, query, accept, timeout, default_graphs=None, named_graphs=None, base_iri=None):
         self.sent.append(query)
-        return super().fetch(query, accept, timeout, default_graphs, named_graphs)
+        return super().exchange(query, accept, timeout, default_graphs, named_graphs, base_iri)
 
 
 def test_quads_for_pattern_reads_a_page_at_a_time(oxigraph_engine):
@@ -275,27 +313,43 @@ class _Endpoint(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         fields = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
-        self.seen.append((self.headers["Accept"], fields))
-        body = self.body
-        self.send_response(self.status)
-        for name, value in self.extra_headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", self.content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        checked = _start_up_answer(fields["query"][0])
+        if checked is not None:  # the server's start-up check, answered as an engine loaded with our export
+            self._send(200, checked, "application/sparql-results+json", {})
+        else:
+            self.seen.append((self.headers["Accept"], fields))
+            self._send(self.status, self.body, self.content_type, self.extra_headers)
         # Closing without "Connection: close" is what an engine's idle timeout looks like to a client.
         self.close_connection = self.drop_after_answer
 
+    def _send(self, status: int, body: bytes, content_type: str, headers: dict):
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, *args):
         pass
+
+
+def _start_up_answer(query: str) -> bytes | None:
+    """The answer of an engine loaded with our export to the server's start-up check, None for other queries."""
+    if remote_store.OUR_GRAPH_COUNT.split(" WHERE")[0] in query:
+        n = '{"type":"literal","datatype":"http://www.w3.org/2001/XMLSchema#integer","value":"22"}'
+        return ('{"head":{"vars":["n"]},"results":{"bindings":[{"n":%s}]}}' % n).encode()
+    if query.startswith(("PREFIX", "ASK")) and "STRSTARTS(STR(?g), ?ours)" in query:
+        return b'{"head":{},"boolean":true}'
+    return None
 
 
 @contextmanager
 def _endpoint(**behaviour):
     """A fake endpoint on 127.0.0.1 with ``behaviour`` (class attributes of :class:`_Endpoint`)."""
     handler = type("Handler", (_Endpoint,), {"connections": 0, "seen": [], **behaviour})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = handler.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -350,12 +404,11 @@ def test_syntax_errors_point_into_the_query_as_written_over_the_engine(both):
     assert "line 2" in cut[1].text and "line 3" not in cut[1].text
 
 
-def test_relative_iris_resolve_against_our_endpoint_not_the_engines(engine):
-    with running_server("--backend", engine) as remote:
-        response = remote.post("sparql", data="CONSTRUCT { <s> <p> 1 } WHERE {}", headers={
-            "Content-Type": "application/sparql-query", "Accept": "application/n-triples"})
-        assert response.status_code == 200
-        assert f"<{remote.url}s> <{remote.url}p>" in response.text
+def test_relative_iris_resolve_against_our_endpoint_not_the_engines(remote):
+    response = remote.post("sparql", data="CONSTRUCT { <s> <p> 1 } WHERE {}", headers={
+        "Content-Type": "application/sparql-query", "Accept": "application/n-triples"})
+    assert response.status_code == 200
+    assert f"<{remote.url}s> <{remote.url}p>" in response.text
 
 
 def test_a_failing_service_behind_the_engine_is_502_naming_it(engine):
@@ -478,3 +531,40 @@ def test_only_our_graphs_are_seen_and_a_graph_exists_only_when_it_holds_a_triple
     everything = RemoteStore(backend.Engine(engine, {}), 10, "https://w3id.org/dialogue55/graph/")
     assert not everything.contains_named_graph(NamedNode("https://w3id.org/dialogue55/graph/nope"))
     assert len(list(everything.named_graphs())) > 10
+
+
+# --- whole graphs, past the engine's row cap ---------------------------------
+
+WIKIDATA_VIEW = "https://w3id.org/dialogue55/graph/wikidata-view"  # 875 triples: past Virtuoso's cap of 500 here
+
+
+@pytest.mark.parametrize("path", ["graph/wikidata-view.ttl", "graph/wikidata-view.nt", "graph/ontology.ttl",
+                                  "graph/wikidata-view.trig", "graph/wikidata-view.nq", "graph/wikidata-view.jsonld",
+                                  f"sparql?graph={WIKIDATA_VIEW}", "sparql?default", "dump.trig", "dump.nq"])
+def test_whole_graphs_and_dumps_are_the_same_whatever_the_engines_row_cap(both, path):
+    mine, theirs = (s.get(path, headers={"Accept": "application/n-quads, text/turtle;q=0.9"}) for s in both)
+    assert mine.status_code == theirs.status_code == 200, theirs.text[:300]
+    assert mine.headers["Content-Type"] == theirs.headers["Content-Type"]
+    assert "X-SPARQL-Truncated" not in theirs.headers
+    fmt = {"application/trig": "trig", "application/n-quads": "nquads", "application/ld+json": "json-ld",
+           "application/n-triples": "nt"}.get(theirs.headers["Content-Type"].split(";")[0], "turtle")
+    if fmt in ("trig", "nquads"):
+        a, b = rdflib.Dataset(), rdflib.Dataset()
+        a.parse(data=mine.text, format=fmt), b.parse(data=theirs.text, format=fmt)
+        assert sorted(a.quads()) == sorted(b.quads()) and len(list(b.quads())) > 500
+    else:
+        assert isomorphic(_graph(mine.text, fmt), _graph(theirs.text, fmt)) and len(_graph(theirs.text, fmt)) > 500
+
+
+def test_a_graph_is_read_by_key_within_a_subject_larger_than_a_page(engine):
+    """The hub's subject has 1,300 statements, past one page (1,000) and Virtuoso's cap (500): read by predicate,
+    then by object, blank nodes included."""
+    from tests.engine.conftest import HUB, HUB_GRAPH, hub_quads
+
+    store = RemoteStore(CountingEngine(engine), 10, HUB)
+    triples = list(store.graph_triples(NamedNode(HUB_GRAPH)))
+    expected = [q.triple for q in hub_quads()]
+    assert len(triples) == len(set(triples)) == len(expected) == 1_301
+    blank = lambda t: tuple(None if isinstance(x, BlankNode) else x for x in (t.subject, t.predicate, t.object))  # noqa: E731
+    assert sorted(map(blank, triples), key=str) == sorted(map(blank, expected), key=str)
+    assert not any("OFFSET" in query for query in store.engine.sent)

@@ -206,9 +206,9 @@ class Graph:
         """Run the job on the external engine; map its failures to domain errors."""
         try:
             return self.engine.answer(job, timeout)
-        except backend.TimedOut:
-            raise outcome(problems.Unavailable(f"query timed out: the SPARQL engine gave no answer within {timeout:g} s",
-                                               {"Retry-After": "5"}), "timeout") from None
+        except backend.TimedOut as error:
+            reason = str(error) or f"the SPARQL engine gave no answer within {timeout:g} s"
+            raise outcome(problems.Unavailable(f"query timed out: {reason}", {"Retry-After": "5"}), "timeout") from None
         except backend.EngineError as error:
             if error.status is not None:
                 raise outcome(problems.BadRequest(self._engine_refusal(job.query, str(error))), "invalid") from None

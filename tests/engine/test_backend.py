@@ -590,3 +590,43 @@ def test_a_graph_is_read_by_key_within_a_subject_larger_than_a_page(engine):
     blank = lambda t: tuple(None if isinstance(x, BlankNode) else x for x in (t.subject, t.predicate, t.object))  # noqa: E731
     assert sorted(map(blank, triples), key=str) == sorted(map(blank, expected), key=str)
     assert not any("OFFSET" in query for query in store.engine.sent)
+
+
+# --- Virtuoso's own limits, as our server reports them ----------------------
+
+
+@pytest.fixture(scope="module")
+def over_virtuoso(started_engines):
+    with running_server("--backend", started_engines("virtuoso"), base_iri=False) as server:
+        yield server
+
+
+def test_virtuosos_anytime_answer_is_reported_truncated(over_virtuoso):
+    """Stopped at its MaxQueryExecutionTime, Virtuoso sends what it has with X-SQL-State: a 200 flagged truncated."""
+    query = ("SELECT ?a ?d (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) < STR(?f)) } "
+             "GROUP BY ?a ?d ORDER BY DESC(?n) LIMIT 3")
+    response = over_virtuoso.get("sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["X-SPARQL-Truncated"].startswith("true; the SPARQL engine cut the result short")
+    assert '"outcome": "truncated"' in over_virtuoso.output()
+
+
+def test_a_query_virtuoso_will_not_start_is_our_time_limit_503(over_virtuoso):
+    """Virtuoso refuses, with a 500, a query it estimates past MaxQueryCostEstimationTime: a 503, not a 502."""
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    response = over_virtuoso.get("sparql", params={"query": query})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert "estimates the query would run" in response.text and "past its limit of 400 s" in response.text
+
+
+def test_a_construct_cut_at_virtuosos_row_cap_is_flagged_once_the_cap_is_known(over_virtuoso):
+    """Virtuoso cuts a CONSTRUCT at ResultSetMaxRows without saying so; a SELECT it cut told us the cap."""
+    from tests.engine.conftest import VIRTUOSO_MAX_ROWS
+
+    cut = over_virtuoso.get("sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
+    assert cut.headers["X-SPARQL-Truncated"].startswith("true; the SPARQL engine cut")
+    assert len(cut.text.splitlines()) == VIRTUOSO_MAX_ROWS + 1
+    construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{WIKIDATA_VIEW}> {{ ?s ?p ?o }} }}"
+    response = over_virtuoso.get("sparql", params={"query": construct}, headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200 and len(response.text.splitlines()) == VIRTUOSO_MAX_ROWS + 1  # sic
+    assert response.headers["X-SPARQL-Truncated"].startswith("true; the SPARQL engine cut")

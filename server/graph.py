@@ -312,7 +312,8 @@ class Graph:
         their rows with LIMIT, so reading them row by row stays cheap.
         """
         result = self._fixed(name, values)
-        assert isinstance(result, QuerySolutions)
+        if not isinstance(result, QuerySolutions):  # only an external engine can answer a SELECT otherwise
+            raise problems.BadGateway(f"the SPARQL engine did not answer the fixed query {name} with solutions")
         names = [v.value for v in result.variables]
         return [{n: row[n] for n in names if row[n] is not None} for row in result]
 

@@ -107,6 +107,16 @@ HOSTILE = [
     "SELECT (<\\u0062if:sys_stat>('st_dbms_ver') AS ?v) WHERE {}",
     "PREFIX bif: <bif:> SELECT ?s WHERE { ?s rdfs:label ?l . ?l bif:contains '\"maroc\"' }",
     "PREFIX e: <http://127.0.0.1:1/> SELECT (e:f(1) AS ?v) WHERE {}",
+    # the same pragmas and extensions, spelled otherwise
+    'define input:same-as "yes" SELECT * WHERE { ?s ?p ?o }',
+    "# a comment first\nDEFINE sql:signal-void-variables 1 SELECT * WHERE { ?s ?p ?o }",
+    "PREFIX e: <http://e/> DEFINE sql:log-enable 2 INSERT DATA { e:a e:b e:c }",
+    "SPARQL SELECT * WHERE { ?s ?p ?o }",
+    "SELECT * WHERE { ?s ?p ?o OPTION (QUIETCAST) }",
+    "SELECT * WHERE { ?s ?p ?o } LIMIT 1 ; SPARQL CLEAR GRAPH <https://w3id.org/dialogue55/graph/labels>",
+    "PREFIX v: <http://www.openlinksw.com/schemas/bif#> SELECT (v:sys_stat('st_dbms_ver') AS ?v) WHERE {}",
+    "SELECT ?s WHERE { ?s <bif:contains> '\"maroc\"' }",
+    "SELECT (<sql:\\u0067et_keyword>('x', 1) AS ?v) WHERE {}",
 ]
 
 
@@ -118,6 +128,18 @@ def test_engine_pragmas_and_functions_are_refused_before_the_engine(both, query)
     assert re.search(r"SPARQL syntax error|of the engine's own|not forwarded|not supported", theirs.text)
     assert "Traceback" not in theirs.text and "127.0.0.1" not in theirs.text.replace("127.0.0.1:1", "")
     assert embedded.get("sparql", params={"query": query}).status_code in (200, 400)  # a plain IRI embedded
+
+
+def test_engine_pragmas_and_functions_never_reach_the_engine():
+    """Refused by our screening: the engine (here one that records what it receives) is never sent them."""
+    with _endpoint() as (handler, url), running_server("--backend", url, base_iri=False) as remote:
+        for query in HOSTILE:
+            for response in (remote.get("sparql", params={"query": query}), remote.post("sparql", data={"query": query})):
+                assert response.status_code in (400, 403), (query, response.text[:300])
+        assert remote.get("sparql", params={"query": "ASK {}"}).status_code == 200
+    sent = [fields["query"][0] for _, fields in handler.seen]  # the fixed queries of the start and ours
+    assert any(q.endswith("\nASK {}") or q == "ASK {}" for q in sent)
+    assert not [q for q in sent if re.search(r"DEFINE|bif|sql:|openlinksw|OPTION|SPARQL ", q, re.IGNORECASE)]
 
 
 def test_an_engine_that_goes_away_is_a_502_not_a_500():
@@ -318,12 +340,13 @@ def _graph(text: str, fmt: str) -> rdflib.Graph:
 
 
 class _Endpoint(http.server.BaseHTTPRequestHandler):
-    """A SPARQL endpoint that answers true, and counts the connections made to it."""
+    """A SPARQL endpoint that answers the start-up check as an engine loaded with our export, then ``body``
+    (by default true to an ASK, no solutions otherwise), and counts the connections made to it."""
 
     protocol_version = "HTTP/1.1"
     connections = 0
     drop_after_answer = False
-    body = b'{"head":{},"boolean":true}'
+    body = None  # None: true to an ASK, no solutions to anything else
     content_type = "application/sparql-results+json"
     status = 200
     extra_headers: dict = {}
@@ -340,7 +363,9 @@ class _Endpoint(http.server.BaseHTTPRequestHandler):
             self._send(200, checked, "application/sparql-results+json", {})
         else:
             self.seen.append((self.headers["Accept"], fields))
-            self._send(self.status, self.body, self.content_type, self.extra_headers)
+            body = self.body if self.body is not None else b'{"head":{},"boolean":true}' \
+                if fields["query"][0].startswith("ASK") else b'{"head":{"vars":[]},"results":{"bindings":[]}}'
+            self._send(self.status, body, self.content_type, self.extra_headers)
         # Closing without "Connection: close" is what an engine's idle timeout looks like to a client.
         self.close_connection = self.drop_after_answer
 
@@ -630,3 +655,16 @@ def test_a_construct_cut_at_virtuosos_row_cap_is_flagged_once_the_cap_is_known(o
     response = over_virtuoso.get("sparql", params={"query": construct}, headers={"Accept": "application/n-triples"})
     assert response.status_code == 200 and len(response.text.splitlines()) == VIRTUOSO_MAX_ROWS + 1  # sic
     assert response.headers["X-SPARQL-Truncated"].startswith("true; the SPARQL engine cut")
+
+
+def test_a_fixed_select_longer_than_the_engines_cap_is_read_to_its_end(engine):
+    """The search index's labels (609 rows here) past Virtuoso's cap of 500: read on in windows, none twice."""
+    from server.dataset.iris import IriSpace
+    from server.graph import fixed_query
+
+    space = IriSpace("https://w3id.org/dialogue55/")
+    embedded = sources.load(sources.Source.from_settings(settings.resolve({})))
+    mine = {(r["s"], r["label"]) for r in embedded.query(fixed_query("all_labels"), prefixes=space.prefixes)}
+    store = RemoteStore(CountingEngine(engine), 10, space.namespace + "graph/")
+    theirs = [(r["s"], r["label"]) for r in store.query(fixed_query("multiset/all_labels"), prefixes=space.prefixes)]
+    assert len(theirs) == len(set(theirs)) and set(theirs) == mine and len(mine) > 500

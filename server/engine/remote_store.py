@@ -20,10 +20,11 @@ What differs from the embedded store, and why:
   one result), so a pattern with a blank node matches nothing here.
 - Whole graphs (:meth:`RemoteStore.dump`, :meth:`RemoteStore.graph_triples`,
   :meth:`RemoteStore.named_quads`: the dumps, graph documents and the Graph
-  Store Protocol) are read graph by graph and, within a graph, **by key**:
-  pages sorted by subject, each starting after the last subject the previous
-  page held whole (then by predicate within a subject too large for a page, then
-  by object), never by ``OFFSET``. An engine's row cap (Virtuoso's
+  Store Protocol) are read graph by graph: in one answer when the engine sends
+  as many triples as it counts in the graph, else **by key**: pages sorted by
+  subject, each starting after the last subject the previous page held whole
+  (then by predicate within a subject too large for a page, then by object),
+  never by ``OFFSET``. An engine's row cap (Virtuoso's
   ``ResultSetMaxRows``, flagged by ``X-SPARQL-MaxRows``) or its refusal of deep
   sorted windows (``MaxSortedTopRows``) cannot cut them short.
 - The engine's failures become :class:`problems.BadGateway` (502), and its
@@ -72,6 +73,8 @@ KEYED = ("SELECT ?s ?p ?o ?key WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?KE
          "ORDER BY ?key LIMIT " + str(KEY_PAGE))
 KEYED_FIRST, KEYED_AFTER, KEYED_FROM = (KEYED % "", KEYED % " && STR(?KEY) > ?after", KEYED % " && STR(?KEY) >= ?after")
 BLANK_KEYED = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isBlank(?KEY)) } LIMIT " + str(KEY_PAGE)
+GRAPH_SIZE = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+GRAPH_TRIPLES = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 # Our graphs, and whether the engine's default graph is their union: what serving needs of the engine.
 OUR_GRAPH_COUNT = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } %s }" % OURS
 UNION_DEFAULT = "ASK WHERE { GRAPH ?g { ?s ?p ?o } %s ?s ?p ?o }" % OURS
@@ -138,8 +141,14 @@ class RemoteStore:
         return serialize(triples, output, format, prefixes=prefixes)
 
     def graph_triples(self, graph_name: NamedNode) -> Iterator[Triple]:
-        """Every triple of the named graph ``graph_name``, read by key to the end whatever the engine's row cap."""
-        return (triple for triple, _ in self._keyed(graph_name, {}, ("s", "p", "o")))
+        """Every triple of the named graph ``graph_name``, to the end whatever the engine's row cap.
+
+        First in one unsorted answer, kept if it holds as many triples as the
+        engine counts in the graph (cheap on an engine without a cap: sorting
+        a large graph page by page costs Oxigraph seconds a page); else read by key.
+        """
+        whole = self._whole(graph_name)
+        return iter(whole) if whole is not None else (triple for triple, _ in self._keyed(graph_name, {}, ("s", "p", "o")))
 
     def named_quads(self) -> Iterator[Quad]:
         """Every quad of our named graphs, graph by graph: the dataset as published (the dumps)."""
@@ -212,9 +221,19 @@ class RemoteStore:
             yield from self._keyed(graph_name, {**bound, key: term}, free[1:])
             text, after = KEYED_AFTER, Literal(last)
 
+    def _whole(self, graph_name: NamedNode) -> list[Triple] | None:
+        """The graph in one answer, or None if the engine cut it (flagged, or fewer triples than it counts)."""
+        counted = _parsed(*self._exchange(_in_graph(GRAPH_SIZE, graph_name), "application/sparql-results+json")[:2])
+        size = next((int(row["n"].value) for row in counted), 0)
+        reply = self._exchange(_in_graph(GRAPH_TRIPLES, graph_name), "application/sparql-results+json")
+        rows = _parsed(reply.media_type, reply.body)
+        triples = [Triple(row["s"], row["p"], row["o"]) for row in rows]
+        return triples if backend.row_cap(reply) is None and len(triples) == size else None
+
     def _key_page(self, text: str, key: str, values: dict) -> tuple[list[tuple[Triple, str]], bool]:
         """One page of a keyed read: its (triple, key) rows, and whether it was cut (full, or flagged by the engine)."""
-        query = backend.bind_values(text.replace("?KEY", f"?{key}"), values)
+        values = dict(values)
+        query = backend.bind_values(_in_graph(text, values.pop("g")).replace("?KEY", f"?{key}"), values)
         reply = self._exchange(query, "application/sparql-results+json")
         result = _parsed(reply.media_type, reply.body)
         keyed = Variable("key") in result.variables
@@ -264,6 +283,12 @@ class RemoteStore:
         except backend.EngineError as error:  # the engine's fault: 502, never our 503 of a time limit
             raise problems.BadGateway(f"the SPARQL engine failed on a page query: {error}",
                                       {} if error.failed else {"Retry-After": "5"}) from None
+
+
+def _in_graph(text: str, graph_name: NamedNode) -> str:
+    """``text`` with ``GRAPH ?g`` naming ``graph_name``, by its N-Triples form (a NamedNode's, as in a VALUES
+    block): engines look a constant graph up by index, where a VALUES-bound ?g makes Oxigraph scan every graph."""
+    return text.replace("GRAPH ?g", f"GRAPH {NamedNode(graph_name.value)}")
 
 
 _WINDOW = re.compile(r"(?:\s+(?:LIMIT\s+(?P<limit>\d+)|OFFSET\s+(?P<offset>\d+))){0,2}\s*$", re.IGNORECASE)

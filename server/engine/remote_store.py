@@ -68,11 +68,13 @@ GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } %s }" % OURS
 HAS_GRAPH = "ASK WHERE { GRAPH ?g { ?s ?p ?o } %s }" % OURS
 # Paging a whole graph by key: the statements whose ?KEY (s, p or o; never a blank node) sorts after ?after
 # (or at it), a page at a time; the statements whose ?KEY is a blank node come in one answer of their own.
-KEY_PAGE = 1_000  # below every row cap known (Virtuoso's 10,000 as shipped), so a silent cut cannot pass for an end
+# Rows per page: below every row cap known (Virtuoso's 10,000 as shipped), so that a silent cut cannot pass for an
+# end; or the cap the engine named when it cut the whole graph (Virtuoso's X-SPARQL-MaxRows), fewer pages.
+KEY_PAGE = 1_000
 KEYED = ("SELECT ?s ?p ?o ?key WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?KEY)%s) BIND(STR(?KEY) AS ?key) } "
-         "ORDER BY ?key LIMIT " + str(KEY_PAGE))
+         "ORDER BY ?key LIMIT ")
 KEYED_FIRST, KEYED_AFTER, KEYED_FROM = (KEYED % "", KEYED % " && STR(?KEY) > ?after", KEYED % " && STR(?KEY) >= ?after")
-BLANK_KEYED = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isBlank(?KEY)) } LIMIT " + str(KEY_PAGE)
+BLANK_KEYED = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isBlank(?KEY)) } LIMIT "
 GRAPH_SIZE = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 GRAPH_TRIPLES = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 # Our graphs, and whether the engine's default graph is their union: what serving needs of the engine.
@@ -147,8 +149,10 @@ class RemoteStore:
         engine counts in the graph (cheap on an engine without a cap: sorting
         a large graph page by page costs Oxigraph seconds a page); else read by key.
         """
-        whole = self._whole(graph_name)
-        return iter(whole) if whole is not None else (triple for triple, _ in self._keyed(graph_name, {}, ("s", "p", "o")))
+        whole, cap = self._whole(graph_name)
+        if whole is not None:
+            return iter(whole)
+        return (triple for triple, _ in self._keyed(graph_name, {}, ("s", "p", "o"), cap or KEY_PAGE))
 
     def named_quads(self) -> Iterator[Quad]:
         """Every quad of our named graphs, graph by graph: the dataset as published (the dumps)."""
@@ -188,23 +192,24 @@ class RemoteStore:
                 return
             offset, size = offset + size, min(size * 10, LARGEST_PAGE)
 
-    def _keyed(self, graph_name: NamedNode, bound: dict, free: tuple[str, ...]) -> Iterator[tuple[Triple, str]]:
+    def _keyed(self, graph_name: NamedNode, bound: dict, free: tuple[str, ...],
+               page: int) -> Iterator[tuple[Triple, str]]:
         """The triples of ``graph_name`` with ``bound`` terms, sorted and paged by the string of ``free[0]``.
 
-        A full page (``KEY_PAGE`` rows, or fewer that the engine flags as cut)
+        A full page (``page`` rows, or fewer that the engine flags as cut)
         keeps the rows before its last key, and the next page starts at that
         key; a page that one key fills is read by the next variable within it.
         """
         key, fixed = free[0], {"g": graph_name, **bound}
         if key != "p":  # a subject or an object may be a blank node, which no key can name again
-            rows, cut = self._key_page(BLANK_KEYED, key, fixed)
+            rows, cut = self._key_page(BLANK_KEYED, key, fixed, page)
             if cut:
                 raise problems.BadGateway("the SPARQL engine holds more statements about blank nodes in one graph "
                                           f"than it returns in one answer ({len(rows)}); they cannot be paged")
             yield from rows
         text, after = KEYED_FIRST, None
         while True:
-            rows, cut = self._key_page(text, key, fixed if after is None else {**fixed, "after": after})
+            rows, cut = self._key_page(text, key, fixed if after is None else {**fixed, "after": after}, page)
             if not cut:
                 yield from rows
                 return
@@ -218,27 +223,29 @@ class RemoteStore:
                 raise problems.BadGateway("the SPARQL engine holds more statements of one subject, predicate and "
                                           "object text than it returns in one answer; they cannot be paged")
             term = getattr(rows[-1][0], {"s": "subject", "p": "predicate"}[key])
-            yield from self._keyed(graph_name, {**bound, key: term}, free[1:])
+            yield from self._keyed(graph_name, {**bound, key: term}, free[1:], page)
             text, after = KEYED_AFTER, Literal(last)
 
-    def _whole(self, graph_name: NamedNode) -> list[Triple] | None:
-        """The graph in one answer, or None if the engine cut it (flagged, or fewer triples than it counts)."""
+    def _whole(self, graph_name: NamedNode) -> tuple[list[Triple] | None, int | None]:
+        """The graph in one answer, or None if the engine cut it (flagged, or fewer triples than it counts);
+        and the row cap the engine named, if it did."""
         counted = _parsed(*self._exchange(_in_graph(GRAPH_SIZE, graph_name), "application/sparql-results+json")[:2])
         size = next((int(row["n"].value) for row in counted), 0)
         reply = self._exchange(_in_graph(GRAPH_TRIPLES, graph_name), "application/sparql-results+json")
         rows = _parsed(reply.media_type, reply.body)
         triples = [Triple(row["s"], row["p"], row["o"]) for row in rows]
-        return triples if backend.row_cap(reply) is None and len(triples) == size else None
+        cap = backend.row_cap(reply)
+        return (triples if cap is None and len(triples) == size else None), cap
 
-    def _key_page(self, text: str, key: str, values: dict) -> tuple[list[tuple[Triple, str]], bool]:
+    def _key_page(self, text: str, key: str, values: dict, page: int) -> tuple[list[tuple[Triple, str]], bool]:
         """One page of a keyed read: its (triple, key) rows, and whether it was cut (full, or flagged by the engine)."""
         values = dict(values)
-        query = backend.bind_values(_in_graph(text, values.pop("g")).replace("?KEY", f"?{key}"), values)
+        query = backend.bind_values(_in_graph(text, values.pop("g")).replace("?KEY", f"?{key}") + str(page), values)
         reply = self._exchange(query, "application/sparql-results+json")
         result = _parsed(reply.media_type, reply.body)
         keyed = Variable("key") in result.variables
         rows = [(Triple(row["s"], row["p"], row["o"]), row["key"].value if keyed else "") for row in result]
-        return rows, backend.row_cap(reply) is not None or len(rows) >= KEY_PAGE
+        return rows, backend.row_cap(reply) is not None or len(rows) >= page
 
     def _read_on(self, text: str, first: QuerySolutions, cap: int) -> QuerySolutions:
         """The rest of a SELECT the engine cut after ``cap`` rows, in windows of ``cap`` rows after the first.

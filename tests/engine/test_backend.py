@@ -670,3 +670,21 @@ def test_a_fixed_select_longer_than_the_engines_cap_is_read_to_its_end(engine):
     store = RemoteStore(CountingEngine(engine), 10, space.namespace + "graph/")
     theirs = [(r["s"], r["label"]) for r in store.query(fixed_query("multiset/all_labels"), prefixes=space.prefixes)]
     assert len(theirs) == len(set(theirs)) and set(theirs) == mine and len(mine) > 500
+
+
+def test_the_readme_s_virtuoso_ini_sets_what_the_tested_instance_sets():
+    """The recipe in the README and the instance the tests run have the same sections and settings."""
+    import configparser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"^```\w*\n(.*?)\n```$", readme, re.DOTALL | re.MULTILINE)
+                 if b.startswith("[Database]"))
+    recipe, tested = configparser.ConfigParser(), configparser.ConfigParser()
+    recipe.read_string(block)
+    tested.read_string(engines.virtuoso_ini(Path("/x"), 1, 2, [Path("/load")]))
+    shown = {section: set(recipe[section]) for section in recipe.sections()}
+    run = {section: set(tested[section]) for section in tested.sections()}
+    assert set(shown) == set(run)
+    for section, keys in shown.items():  # the tested instance may tune more (buffers, threads), never less
+        assert keys <= run[section], section
+    assert {"resultsetmaxrows", "maxqueryexecutiontime"} <= shown["SPARQL"] and "maxsortedtoprows" in shown["Parameters"]

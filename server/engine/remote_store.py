@@ -132,7 +132,7 @@ class RemoteStore:
     def dump(self, output=None, format: RdfFormat | None = None, *, from_graph=None, prefixes=None):
         """One graph serialised in ``format`` (a graph format): the named graph ``from_graph``, or the union.
 
-        Read by key, page after page, to the end (see the module's docstring).
+        Read to the end, in one answer or by key (see the module's docstring).
         """
         if isinstance(from_graph, DefaultGraph):
             triples = self.union_triples()

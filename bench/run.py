@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import os
 import shutil
 import subprocess
@@ -29,10 +30,12 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
-from . import generate, load, mix, servers
+from . import engines, generate, load, mix, servers
 
 SERVERS = ("ours", "ours-nocache", "oxigraph", "rdflib-endpoint")
-EXTRA_SERVERS = ("ours-unlimited",)  # on request only: our server without the time limit, no cache
+# On request only: our server without the time limit, no cache; our server in front of an external engine
+# (`--backend`) loaded with the same graph, `oxigraph serve` or a private Virtuoso (bench/engines.py).
+EXTRA_SERVERS = ("ours-unlimited", "ours-over-oxigraph", "ours-over-virtuoso")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,17 +72,27 @@ def benchmark(args, work: Path) -> str:
     lines = [f"# Benchmark: {args.size} graph ({data.quads} quads), {args.seconds:g} s per run, "
              f"{args.rounds} interleaved rounds, wrk on 127.0.0.1", "", _machine("start"), ""]
     lines += _load_table(data)
-    started = start_all(args, data)
-    try:
-        mixes = _mixes(started)
-        results = measure(started, mixes, args)
-        lines += _results_table(results, started)
-        lines += _startup_table(started)
-        lines += [_machine("end"), ""]
-    finally:
-        for running in started.values():
-            running.stop()
+    with contextlib.ExitStack() as engines_running:
+        started = start_all(args, data, lambda name: _engine(name, data, work, engines_running))
+        try:
+            mixes = _mixes(started)
+            results = measure(started, mixes, args)
+            lines += _results_table(results, started)
+            lines += _startup_table(started)
+            lines += [_machine("end"), ""]
+        finally:
+            for running in started.values():
+                running.stop()
     return "\n".join(lines) + "\n"
+
+
+def _engine(name: str, data: servers.Data, work: Path, stack: contextlib.ExitStack) -> str:
+    """The URL of an external engine loaded with the graph, started in ``work`` and stopped with ``stack``."""
+    folder = work / name
+    folder.mkdir(exist_ok=True)
+    engine = engines.oxigraph(folder, [data.nquads]) if name == "oxigraph" else \
+        engines.virtuoso(folder, [data.nquads], max_rows=1_000_000)
+    return stack.enter_context(engine)
 
 
 def _machine(moment: str) -> str:
@@ -118,7 +131,8 @@ def _timed(command: list[str]) -> float:
 
 # --- servers --------------------------------------------------------------
 
-def start_all(args, data: servers.Data) -> dict[str, servers.Running]:
+def start_all(args, data: servers.Data, engine=None) -> dict[str, servers.Running]:
+    """Start each server of ``args.servers``; ``engine(name)`` starts an external engine for ours to front."""
     started = {}
     first = mix.sparql_requests("")[0].path  # the query part, appended to each endpoint
     for name in args.servers.split(","):
@@ -127,6 +141,10 @@ def start_all(args, data: servers.Data) -> dict[str, servers.Running]:
                 "ours-nocache": lambda: servers.ours(data, port, "ours, no cache", args.server, cache=False),
                 "ours-unlimited": lambda: servers.ours(data, port, "ours, no cache, no time limit", "unlimited",
                                                        cache=False),
+                "ours-over-oxigraph": lambda: _over(servers.ours(data, port, "ours over oxigraph", args.server),
+                                                    engine("oxigraph")),
+                "ours-over-virtuoso": lambda: _over(servers.ours(data, port, "ours over Virtuoso", args.server),
+                                                    engine("virtuoso")),
                 "oxigraph": lambda: servers.oxigraph(data, port),
                 "rdflib-endpoint": lambda: servers.rdflib_endpoint(data, port)}[name]()
         try:
@@ -134,6 +152,12 @@ def start_all(args, data: servers.Data) -> dict[str, servers.Running]:
         except RuntimeError as error:
             print(f"bench: {error}; left out", file=sys.stderr)
     return started
+
+
+def _over(spec: servers.Spec, url: str) -> servers.Spec:
+    """Our server's spec, serving the external engine at ``url`` (``--backend``) instead of the files."""
+    spec.env["DIALOGUE55_BACKEND"] = url
+    return spec
 
 
 def _mixes(started: dict[str, servers.Running]) -> dict[str, dict[str, list[mix.Request]]]:

@@ -23,17 +23,18 @@ Its methods raise the domain errors of :mod:`server.http.problems`.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from contextlib import nullcontext
 from functools import cache
 from pathlib import Path
 from typing import Callable
 
-from pyoxigraph import NamedNode, QuerySolutions, Triple, Variable
+from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Triple, Variable, serialize
 
 from .dataset import sources, wikidata_view
 from .dataset.iris import IriSpace
-from .engine import backend, forwarding, label_service, rewriting, screening, service_calls, syntax
+from .engine import backend, evaluation, forwarding, label_service, rewriting, screening, service_calls, syntax
 from .engine.answer_cache import AnswerCache, answer_key
 from .engine.evaluation import Answer, Job
 from .engine.remote_store import RemoteStore
@@ -84,7 +85,27 @@ class Graph:
         self.answers = AnswerCache(int(settings["answer_cache"] * MIB))
         self._counts: dict[tuple, int] = {}
         if self.engine:
+            self._check_engine()
             self._check_wikidata_view()
+
+    def _check_engine(self) -> None:
+        """Refuse to serve an engine that cannot be reached, holds none of our graphs, or whose default graph
+        is not their union (one count and one ASK): every page would be empty or an error."""
+        url, graphs = self.settings["backend"], self.store.ours.value
+        try:
+            count, union = self.store.readiness()
+        except problems.Problem as problem:
+            reason = problem.message.removeprefix("the SPARQL engine failed on a page query: ")
+            raise sources.DatasetError(f"cannot serve the SPARQL engine at {url}: {reason}") from None
+        if count == 0:
+            raise sources.DatasetError(
+                f"the SPARQL engine at {url} holds none of our graphs (named graphs under {graphs}); "
+                "load it with the output of `dialogue55 export`")
+        if not union:
+            raise sources.DatasetError(
+                f"the SPARQL engine at {url} holds {count} of our graphs but its default graph is not their union; "
+                "start it with the union default graph (oxigraph serve-read-only --union-default-graph; "
+                "Virtuoso's default graph is the union as shipped)")
 
     def _check_wikidata_view(self) -> None:
         """Say in one line if the engine lacks the Wikidata view: questions in Wikidata's terms would find nothing."""
@@ -92,7 +113,7 @@ class Graph:
         try:
             present = self.store.contains_named_graph(view)
         except problems.Problem:
-            return  # an unreachable engine is reported by the first request, with its own message
+            return  # the engine answered the start-up check: a failure now is reported by the first request
         if not present:
             logging.getLogger("dialogue55").warning(
                 "dialogue55: the engine holds no %s graph: questions in Wikidata's terms will find nothing; "
@@ -186,9 +207,9 @@ class Graph:
         """Run the job on the external engine; map its failures to domain errors."""
         try:
             return self.engine.answer(job, timeout)
-        except backend.TimedOut:
-            raise outcome(problems.Unavailable(f"query timed out: the SPARQL engine gave no answer within {timeout:g} s",
-                                               {"Retry-After": "5"}), "timeout") from None
+        except backend.TimedOut as error:
+            reason = str(error) or f"the SPARQL engine gave no answer within {timeout:g} s"
+            raise outcome(problems.Unavailable(f"query timed out: {reason}", {"Retry-After": "5"}), "timeout") from None
         except backend.EngineError as error:
             if error.status is not None:
                 raise outcome(problems.BadRequest(self._engine_refusal(job.query, str(error))), "invalid") from None
@@ -199,6 +220,15 @@ class Graph:
                 raise outcome(problems.BadGateway(str(error)), "upstream") from None
             # unreachable: the engine's fault, and a retry can succeed once it is back
             raise outcome(problems.BadGateway(str(error), {"Retry-After": "5"}), "upstream") from None
+
+    def whole_graph(self, iri: str | None, graph_format: str) -> Answer:
+        """The named graph ``iri`` (None: the union of ours, each triple once) from the external engine, as the
+        answer to ``CONSTRUCT WHERE { ?s ?p ?o }`` over it: read by key to the end, cut at ``max_result_rows``."""
+        limit = self.settings["max_result_rows"]
+        triples = self.store.graph_triples(NamedNode(iri)) if iri is not None else self.store.union_triples()
+        body = serialize(list(itertools.islice(triples, limit + 1)), format=RdfFormat.N_TRIPLES)
+        job = Job("CONSTRUCT WHERE { ?s ?p ?o }", results_format=None, graph_format=graph_format, max_rows=limit)
+        return evaluation.shape(backend.NTriples(body), job)
 
     def published(self, query: str) -> str:
         """The query with IRIs of the canonical namespace rewritten as the store publishes them (see
@@ -316,7 +346,8 @@ class Graph:
         their rows with LIMIT, so reading them row by row stays cheap.
         """
         result = self._fixed(name, values)
-        assert isinstance(result, QuerySolutions)
+        if not isinstance(result, QuerySolutions):  # only an external engine can answer a SELECT otherwise
+            raise problems.BadGateway(f"the SPARQL engine did not answer the fixed query {name} with solutions")
         names = [v.value for v in result.variables]
         return [{n: row[n] for n in names if row[n] is not None} for row in result]
 

@@ -82,6 +82,6 @@ def _await_ready(url: str, process: subprocess.Popen, log, seconds: float = 60) 
         try:
             requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy starting
             time.sleep(0.05)
     raise RuntimeError("the server did not answer in time")

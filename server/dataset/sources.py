@@ -158,9 +158,23 @@ def materialise_union(store: Store) -> None:
 
 
 def named_quads(store: Store) -> Iterator[Quad]:
-    """Every quad of the named graphs: the dataset as published, without the derived union."""
+    """Every quad of the named graphs: the dataset as published, without the derived union.
+
+    A store that reads whole graphs its own way (an external engine's, which
+    pages them by key) says so with a ``named_quads`` method of its own.
+    """
+    if hasattr(store, "named_quads"):
+        yield from store.named_quads()
+        return
     for graph in store.named_graphs():
         yield from store.quads_for_pattern(None, None, None, graph)
+
+
+def graph_quads(store: Store, graph: NamedNode) -> Iterator[Quad]:
+    """Every quad of the named graph ``graph``, whole (an external engine's store reads it by key)."""
+    if hasattr(store, "graph_triples"):
+        return (Quad(t.subject, t.predicate, t.object, graph) for t in store.graph_triples(graph))
+    return store.quads_for_pattern(None, None, None, graph)
 
 
 def open_store(path: Path) -> Store:

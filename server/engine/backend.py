@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import http.client
+import json
 import re
 import threading
 import time
@@ -79,7 +80,12 @@ class EngineError(Exception):
 
 
 class TimedOut(Exception):
-    """The engine did not answer within the time limit."""
+    """The engine did not answer within the time limit, or (with a message) refused to start a query it
+    estimates would run past its own (Virtuoso's ``MaxQueryCostEstimationTime``)."""
+
+
+# Virtuoso's refusal, as a 500, of a query whose estimated time exceeds its limit: the time limit's answer, not a fault
+_ESTIMATED = re.compile(r"estimated execution time (\d+) \(sec\) exceeds the limit of (\d+)", re.IGNORECASE)
 
 
 PROLOGUE_LINES = 1  # lines put before the client's query: what the engine's error positions are shifted by
@@ -153,6 +159,7 @@ class Engine:
             if parts.scheme in ("http", "https") and parts.hostname else None
         self._path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         self._local = threading.local()
+        self.row_caps = set(KNOWN_ROW_CAPS)  # and every cap the engine has said it cut an answer at
 
     def fetch(self, query: str, accept: str, timeout: float, default_graphs=None,
               named_graphs=None, base_iri: str | None = None) -> tuple[str, bytes]:
@@ -182,8 +189,13 @@ class Engine:
             raise EngineError(f"the SPARQL engine cannot be reached ({type(error).__name__})") from None
         if status >= 300:
             message = clean_message(reply.body.decode("utf-8", "replace")) or reason
+            if (estimate := _ESTIMATED.search(message)) is not None:
+                raise TimedOut(f"the SPARQL engine estimates the query would run {estimate.group(1)} s, "
+                               f"past its limit of {estimate.group(2)} s")
             raise EngineError(message, status if 400 <= status < 500 else None, failed=status >= 500)
-        return reply
+        if (cap := row_cap(reply)) is not None:
+            self.row_caps.add(cap)
+        return standard_reply(reply, query_form(query))
 
     def _post(self, body: bytes, headers: dict, timeout: float) -> tuple[int, str, "Reply"]:
         """One POST on this thread's connection; a kept-alive one the engine has closed is reopened once."""
@@ -222,14 +234,16 @@ class Engine:
         try:
             if reply.media_type in GRAPH_TYPES:
                 triples = [quad.triple for quad in parse(reply.body, format=RdfFormat.from_media_type(reply.media_type))]
-                answer = evaluation.shape(_Triples(serialize(triples, format=RdfFormat.N_TRIPLES)), job)
+                answer = evaluation.shape(NTriples(serialize(triples, format=RdfFormat.N_TRIPLES)), job)
             else:
                 result = parse_query_results(reply.body, format=QueryResultsFormat.from_media_type(reply.media_type))
                 answer = evaluation.shape(result, job)
         except (SyntaxError, ValueError, TypeError) as error:  # an engine that fails mid-answer cuts its 200 short
             raise EngineError(f"the SPARQL engine sent an answer that cannot be read ({clean_message(str(error))})",
                               failed=True) from None
-        return dataclasses.replace(answer, truncated=True) if cut_by_engine(reply, answer) else answer
+        if cut_by_engine(reply, answer, self.row_caps):
+            return dataclasses.replace(answer, truncated=True, engine_cut=True)
+        return answer
 
 
 EMPTY_GRAPH = "urn:x-dialogue55:empty-default-graph"
@@ -280,6 +294,20 @@ KNOWN_ROW_CAPS = (10_000,)  # Virtuoso's ResultSetMaxRows as shipped
 _QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
+def query_form(query: str) -> str:
+    """The query's form, read by the lexer: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (``SELECT`` if none).
+
+    >>> query_form("PREFIX s: <http://e/select> ask { ?s ?p 'SELECT' }")
+    'ASK'
+    """
+    from .screening import tokens
+
+    for kind, text in tokens(query):
+        if kind == "word" and _QUERY_FORM.fullmatch(text):
+            return text.upper()
+    return "SELECT"
+
+
 def accept_for(query: str) -> str:
     """The Accept header a query's form needs: graphs as N-Triples, the rest as SPARQL JSON results.
 
@@ -290,25 +318,76 @@ def accept_for(query: str) -> str:
     >>> accept_for("SELECT * { ?s ?p 'DESCRIBE' }")
     'application/sparql-results+json'
     """
-    from .screening import tokens
-
-    for kind, text in tokens(query):
-        if kind == "word" and _QUERY_FORM.fullmatch(text):
-            form = text.upper()
-            return "application/n-triples" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
-    return "application/sparql-results+json"
+    form = query_form(query)
+    return "application/n-triples" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
 
 
-def cut_by_engine(reply: Reply, answer: evaluation.Answer) -> bool:
+ASK_TABLE = "__ASK_RETVAL"  # the one column of Virtuoso's answer to an ASK, in place of a boolean
+ENGINE_BLANK = "nodeID://"  # what Virtuoso writes before a blank node's label (``nodeID://b10001``)
+
+
+def standard_reply(reply: Reply, form: str) -> Reply:
+    """A SPARQL JSON answer as the standard writes it: Virtuoso's dialect put right, anything else as it came.
+
+    Virtuoso answers an ASK with a table of one column, ``__ASK_RETVAL`` (one
+    row of ``1`` when true, none when false), and writes blank nodes as
+    ``nodeID://b10001``, which is not a blank node label: pyoxigraph's parser
+    refuses both.
+
+    >>> table = b'{"head":{"vars":["__ASK_RETVAL"]},"results":{"bindings":[{"__ASK_RETVAL":{"type":"literal","value":"1"}}]}}'
+    >>> standard_reply(Reply("application/sparql-results+json", table, {}), "ASK").body
+    b'{"head": {}, "boolean": true}'
+    >>> bnode = b'{"head":{"vars":["b"]},"results":{"bindings":[{"b":{"type":"bnode","value":"nodeID://b10001"}}]}}'
+    >>> standard_reply(Reply("application/sparql-results+json", bnode, {}), "SELECT").body
+    b'{"head": {"vars": ["b"]}, "results": {"bindings": [{"b": {"type": "bnode", "value": "b10001"}}]}}'
+    """
+    if reply.media_type not in ("application/sparql-results+json", "application/json"):
+        return reply
+    if ASK_TABLE.encode() not in reply.body and ENGINE_BLANK.encode() not in reply.body:
+        return reply
+    try:
+        document = json.loads(reply.body)
+        bindings = document["results"]["bindings"]
+        variables = document["head"].get("vars")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return reply  # not a table: the parser says what is wrong with it
+    if form == "ASK" and variables == [ASK_TABLE]:
+        value = bindings[0].get(ASK_TABLE, {}).get("value") if bindings else None
+        document = {"head": {}, "boolean": value not in (None, "0", "false")}
+    else:
+        for row in bindings:
+            for term in row.values() if isinstance(row, dict) else ():
+                if isinstance(term, dict) and term.get("type") == "bnode" \
+                        and str(term.get("value", "")).startswith(ENGINE_BLANK):
+                    term["value"] = term["value"][len(ENGINE_BLANK):]
+    return reply._replace(body=json.dumps(document).encode())
+
+
+def row_cap(reply: Reply) -> int | None:
+    """The row cap the engine says it cut this answer at (Virtuoso's ``X-SPARQL-MaxRows``), or None.
+
+    >>> row_cap(Reply("text/csv", b"", {"X-SPARQL-MaxRows": "500"})), row_cap(Reply("text/csv", b"", {}))
+    (500, None)
+    """
+    value = next((v for name, v in reply.headers.items() if name.lower() == "x-sparql-maxrows"), None)
+    return int(value) if value is not None and value.strip().isdigit() and int(value) > 0 else None
+
+
+def cut_by_engine(reply: Reply, answer: evaluation.Answer, caps=KNOWN_ROW_CAPS) -> bool:
     """Whether the engine cut this answer short: its own headers say so, or it stops exactly at a known cap.
 
     Virtuoso flags an answer stopped by its ``timeout`` ("anytime" mode) only
-    in ``X-SQL-State`` (and ``X-SQL-Message``), and a row cap in ``X-SPARQL-MaxRows``.
+    in ``X-SQL-State`` (and ``X-SQL-Message``), and a row cap in ``X-SPARQL-MaxRows``,
+    for SELECT only: a CONSTRUCT is cut at the same cap without a word (with
+    one triple more: 501 at a cap of 500, measured on Virtuoso 7.2), so one as
+    long as a cap it has named (``caps``) is taken as cut.
     """
     headers = {name.lower(): value for name, value in reply.headers.items()}
     if headers.get("x-sql-state") or "x-sparql-maxrows" in headers:
         return True
-    return not answer.truncated and answer.rows in KNOWN_ROW_CAPS
+    if answer.truncated or answer.rows is None:
+        return False
+    return answer.rows in caps or (answer.kind == "graph" and answer.rows - 1 in caps)
 
 
 _ADDRESS = re.compile(r"[a-zA-Z][\w+.-]*://\S+|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\[[0-9a-fA-F:]+\](?::\d+)?")
@@ -333,7 +412,7 @@ def clean_message(text: str) -> str:
     return first if len(encoded) <= MESSAGE_BYTES else encoded[:MESSAGE_BYTES].decode("utf-8", "ignore") + "…"
 
 
-class _Triples:
+class NTriples:
     """N-Triples bytes that look like a pyoxigraph QueryTriples to :mod:`server.engine.evaluation`."""
 
     def __init__(self, ntriples: bytes):

@@ -58,6 +58,7 @@ class Answer:
     body: bytes
     rows: int | None = None
     truncated: bool = False
+    engine_cut: bool = False  # cut by an external engine's own time limit or row cap, not at max_rows
 
 
 def evaluate(store: Store, job: Job) -> Answer:

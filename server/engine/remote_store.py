@@ -24,6 +24,15 @@ What differs from the embedded store, and why:
   IRIs, the graphs of many statements, whole graphs, fixed SELECTs), a lookup
   of one resource alone (``quads_for_pattern(x, None, None)``) reads its
   neighbourhood, and later lookups inside what was read cost no request.
+- Whole graphs (:meth:`RemoteStore.dump`, :meth:`RemoteStore.graph_triples`,
+  :meth:`RemoteStore.named_quads`: the dumps, graph documents and the Graph
+  Store Protocol) are read graph by graph: in one answer when the engine sends
+  as many triples as it counts in the graph, else **by key**: pages sorted by
+  subject, each starting after the last subject the previous page held whole
+  (then by predicate within a subject too large for a page, then by object),
+  never by ``OFFSET``. An engine's row cap (Virtuoso's
+  ``ResultSetMaxRows``, flagged by ``X-SPARQL-MaxRows``) or its refusal of deep
+  sorted windows (``MaxSortedTopRows``) cannot cut them short.
 - The engine's failures become :class:`problems.BadGateway` (502), and its
   silence past the time limit :class:`problems.Unavailable` (503), as a page
   cannot be built without its data.
@@ -31,6 +40,8 @@ What differs from the embedded store, and why:
 
 from __future__ import annotations
 
+import itertools
+import re
 import threading
 from contextlib import contextmanager
 from typing import Iterable, Iterator
@@ -44,6 +55,7 @@ from pyoxigraph import (
     QueryResultsFormat,
     QuerySolutions,
     RdfFormat,
+    Triple,
     Variable,
     parse,
     parse_query_results,
@@ -64,19 +76,33 @@ UNION_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } %s }" % 
 # A graph exists when it holds a triple: Virtuoso's GRAPH ?g { } is true of any IRI.
 GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } %s }" % OURS
 HAS_GRAPH = "ASK WHERE { GRAPH ?g { ?s ?p ?o } %s }" % OURS
-WHOLE_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-WHOLE_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } %s }" % OURS
 # Bounds of one batch's parts (rows read past them mean the part is incomplete and covers nothing).
 NEIGHBOURHOOD = 1_000   # quads with the resource as subject, and as object
 FACTS = 5_000           # quads of the facts asked about many IRIs at once
 WHOLE = 5_000           # quads of one graph read whole
 BATCHED_QUADS = NAMED_QUADS + " LIMIT %d"
 # The rows of a SELECT of ?s ?p ?o, each with the graphs of ours that hold it (if any).
-WITH_GRAPHS = "SELECT ?s ?p ?o ?g WHERE { { %s\n} OPTIONAL { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?ours)) } }"
+# Inside OPTIONAL, what our graphs' IRIs start with is written as a literal ({ours}, a Literal's N-Triples form):
+# Virtuoso 7.2 does not see a VALUES binding of the outer group in a FILTER inside OPTIONAL (it filters all out).
+WITH_GRAPHS = "SELECT ?s ?p ?o ?g WHERE {{ {{ {select}\n}} OPTIONAL {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), {ours})) }} }}"
 # What ?x leads to by ?via, with its facts by each ?p (unbound ?o: it has none), all in our graphs.
-FACTS_VIA = ("SELECT DISTINCT ?s ?p ?o ?g WHERE { GRAPH ?h { ?x ?via ?s } FILTER(STRSTARTS(STR(?h), ?ours)) FILTER(isIRI(?s)) "
-             "OPTIONAL { GRAPH ?g { ?s ?p ?o } %s } } LIMIT %%d" % OURS)
+FACTS_VIA = ("SELECT DISTINCT ?s ?p ?o ?g WHERE {{ GRAPH ?h {{ ?x ?via ?s }} FILTER(STRSTARTS(STR(?h), ?ours)) FILTER(isIRI(?s)) "
+             "OPTIONAL {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), {ours})) }} }} LIMIT {limit}")
 BATCH = "?d55batch"     # which part of a batch a row answers
+# Paging a whole graph by key: the statements whose ?KEY (s, p or o; never a blank node) sorts after ?after
+# (or at it), a page at a time; the statements whose ?KEY is a blank node come in one answer of their own.
+# Rows per page: below every row cap known (Virtuoso's 10,000 as shipped), so that a silent cut cannot pass for an
+# end; or the cap the engine named when it cut the whole graph (Virtuoso's X-SPARQL-MaxRows), fewer pages.
+KEY_PAGE = 1_000
+KEYED = ("SELECT ?s ?p ?o ?key WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?KEY)%s) BIND(STR(?KEY) AS ?key) } "
+         "ORDER BY ?key LIMIT ")
+KEYED_FIRST, KEYED_AFTER, KEYED_FROM = (KEYED % "", KEYED % " && STR(?KEY) > ?after", KEYED % " && STR(?KEY) >= ?after")
+BLANK_KEYED = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isBlank(?KEY)) } LIMIT "
+GRAPH_SIZE = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+GRAPH_TRIPLES = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+# Our graphs, and whether the engine's default graph is their union: what serving needs of the engine.
+OUR_GRAPH_COUNT = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } %s }" % OURS
+UNION_DEFAULT = "ASK WHERE { GRAPH ?g { ?s ?p ?o } %s ?s ?p ?o }" % OURS
 
 
 class RemoteStore:
@@ -151,22 +177,37 @@ class RemoteStore:
 
         The engine's default graph is the union of its named graphs whatever
         ``use_default_graph_as_union`` says: that is how it must be started.
+        A query that mentions ``?ours`` and is not given it gets what our
+        graphs' IRIs start with (the twins in ``server/queries/multiset/``).
+        A SELECT that the engine cuts at its row cap (Virtuoso's
+        ``X-SPARQL-MaxRows``) is read on, a window of that many rows at a time.
         """
-        values = {variable.value: term for variable, term in (substitutions or {}).items()}
+        values = self._values(query, substitutions)
         if any(isinstance(term, BlankNode) for term in values.values()):
             raise ValueError("a blank node cannot be passed to an external engine")
         key = backend.bind_values(query, values)  # the prefixes are the store's own, the same for every query
         memo = self._memo
         if memo is not None and (kept := memo.answer(key)) is not None:
             return kept
-        media_type, body = self._fetch(backend.bind_values(backend.with_prefixes(query, prefixes or {}), values),
-                                       backend.accept_for(query))
-        result = _parsed(media_type, body)
+        text = backend.bind_values(backend.with_prefixes(query, prefixes or {}), values)
+        reply = self._exchange(text, backend.accept_for(query))
+        result = _parsed(reply.media_type, reply.body)
+        cap = backend.row_cap(reply)
+        if cap is not None and isinstance(result, QuerySolutions):
+            result = self._read_on(text, result, cap)
         if memo is None or not isinstance(result, QuerySolutions):
             return result
         names = [v.value for v in result.variables]
         memo.remember_answer(key, names, [_row(names, row) for row in result])
         return memo.answer(key)
+
+    def _values(self, query: str, substitutions: dict | None) -> dict:
+        """The values a query is bound with: its substitutions by name, and ``?ours`` if it reads it unbound
+        (a fixed query for an engine reads our graphs only)."""
+        values = {variable.value: term for variable, term in (substitutions or {}).items()}
+        if "ours" not in values and "?ours" in query:
+            values["ours"] = self.ours
+        return values
 
     def prefetch(self, *, neighbourhoods: Iterable = (), facts: Iterable = (), triples: Iterable = (),
                  graphs: Iterable = (), queries: Iterable = (), statements: Iterable = ()) -> None:
@@ -176,15 +217,19 @@ class RemoteStore:
         ``facts``: ``(subjects, predicates)`` pairs, the quads of each subject with
         each predicate (predicates None: every quad of each subject);
         ``triples``: ``(s, p, o)`` whose graphs are read; ``graphs``: graphs read
-        whole; ``queries``: ``(query, prefixes, substitutions)`` SELECTs, answered
-        again by :meth:`query` with the same arguments; ``statements``: such
+        whole (as the dumps read them, past any row cap: two requests of their own,
+        more on an engine that cuts them); ``queries``: ``(query, prefixes,
+        substitutions)`` SELECTs, answered again by :meth:`query` with the same
+        arguments; ``statements``: such
         SELECTs of ``?s ?p ?o`` (a page of statements), read with the graphs of
         each row. Outside a scope, nothing.
         """
         memo = self._memo
         if memo is None:
             return
-        parts = self._parts(memo, neighbourhoods, facts, triples, graphs, queries)
+        for g in dict.fromkeys(graphs):
+            self._read_graph(memo, g)
+        parts = self._parts(memo, neighbourhoods, facts, triples, queries)
         parts += self._statements(memo, statements)
         if not parts:
             return
@@ -194,8 +239,12 @@ class RemoteStore:
         # Every prefix declared up front, without looking for it in a long text (as with_prefixes does).
         prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in sorted(prefixes.items()))
         branches = " UNION ".join(f"{{ {{ {text}\n}} BIND({i} AS {BATCH}) }}" for i, (text, _, _) in enumerate(parts))
-        media_type, body = self._fetch(f"{prologue}SELECT * WHERE {{ {branches} }}", "application/sparql-results+json")
-        result = _parsed(media_type, body)
+        reply = self._exchange(f"{prologue}SELECT * WHERE {{ {branches} }}", "application/sparql-results+json")
+        if backend.row_cap(reply) is not None:  # the engine cut the answer at a cap it names: trust none of it
+            return
+        result = _parsed(reply.media_type, reply.body)
+        if not isinstance(result, QuerySolutions):
+            raise problems.BadGateway("the SPARQL engine did not answer a page's SELECT with solutions")
         names = [v.value for v in result.variables]
         rows: list[list[dict]] = [[] for _ in parts]
         for row in result:
@@ -206,7 +255,16 @@ class RemoteStore:
         for (_, keep, _), found in zip(parts, rows):
             keep(found)
 
-    def _parts(self, memo: Memo, neighbourhoods, facts, triples, graphs, queries) -> list[tuple]:
+    def _read_graph(self, memo: Memo, g) -> None:
+        """Keep the graph ``g`` whole, read as the dumps read it (to its end whatever the engine's row cap),
+        unless it holds more than :data:`WHOLE` triples: then it covers nothing."""
+        if g in memo.graphs or not isinstance(g, NamedNode):
+            return
+        triples = list(itertools.islice(self.graph_triples(g), WHOLE + 1))
+        if len(triples) <= WHOLE:
+            memo.graphs[g] = sorted((Quad(t.subject, t.predicate, t.object, g) for t in triples), key=str)
+
+    def _parts(self, memo: Memo, neighbourhoods, facts, triples, queries) -> list[tuple]:
         """The batch's parts not yet read: (bound SELECT, what to keep of its rows, prefixes it uses)."""
         parts, ours = [], {"ours": self.ours}
         for node in dict.fromkeys(neighbourhoods):
@@ -223,13 +281,8 @@ class RemoteStore:
         if wanted:
             text = backend.bind_values(BATCHED_QUADS % (FACTS + 1), {("s", "p", "o"): wanted, **ours})
             parts.append((text, _triples_keeper(memo, wanted), {}))
-        for g in dict.fromkeys(graphs):
-            if g not in memo.graphs and isinstance(g, NamedNode):
-                text = backend.bind_values(BATCHED_QUADS % (WHOLE + 1), {"g": g, **ours})
-                parts.append((text, _keeper(memo.graphs, WHOLE, lambda q: q["g"], [g]), {}))
         for query, prefixes, substitutions in queries:
-            values = {variable.value: term for variable, term in (substitutions or {}).items()}
-            key = backend.bind_values(query, values)
+            key = backend.bind_values(query, self._values(query, substitutions))
             if key not in memo.answers:
                 parts.append((key, _answer_keeper(memo, key), prefixes or {}))
         return parts
@@ -237,10 +290,9 @@ class RemoteStore:
     def _statements(self, memo: Memo, queries) -> list[tuple]:
         parts = []
         for query, prefixes, substitutions in queries:
-            values = {variable.value: term for variable, term in (substitutions or {}).items()}
-            key = backend.bind_values(query, values)
+            key = backend.bind_values(query, self._values(query, substitutions))
             if key not in memo.answers:
-                text = backend.bind_values(WITH_GRAPHS % key, {"ours": self.ours})
+                text = WITH_GRAPHS.format(select=key, ours=self.ours)
                 parts.append((text, _statements_keeper(memo, key), prefixes or {}))
         return parts
 
@@ -252,7 +304,7 @@ class RemoteStore:
             # One block of rows: a VALUES list beside another is joined by a scan of the store (oxigraph 0.5).
             rows = [(x, via, p, self.ours) for x in subjects for p in dict.fromkeys(predicates)]
             values = {("x", "via", "p", "ours"): rows}
-            return [(backend.bind_values(FACTS_VIA % (FACTS + 1), values), _via_keeper(memo), {})]
+            return [(backend.bind_values(FACTS_VIA.format(ours=self.ours, limit=FACTS + 1), values), _via_keeper(memo), {})]
         if predicates is None:
             values = {"s": subjects, "ours": self.ours}
             keep = _keeper(memo.subjects, FACTS, lambda q: q["s"], subjects)
@@ -277,14 +329,50 @@ class RemoteStore:
         return bool(self.query(HAS_GRAPH, substitutions={Variable("g"): graph_name, Variable("ours"): self.ours}))
 
     def dump(self, output=None, format: RdfFormat | None = None, *, from_graph=None, prefixes=None):
-        """One graph serialised in ``format`` (a graph format): the named graph ``from_graph``, or the union."""
+        """One graph serialised in ``format`` (a graph format): the named graph ``from_graph``, or the union.
+
+        Read to the end, in one answer or by key (see the module's docstring).
+        """
         if isinstance(from_graph, DefaultGraph):
-            triples = dict.fromkeys(self.query(WHOLE_UNION, substitutions={Variable("ours"): self.ours}))  # the engine's union may repeat a triple
+            triples = self.union_triples()
         elif isinstance(from_graph, NamedNode):
-            triples = self.query(WHOLE_GRAPH, substitutions={Variable("g"): from_graph})
+            triples = self.graph_triples(from_graph)
         else:
             raise ValueError("an external engine's dump needs from_graph (a named graph or DefaultGraph())")
         return serialize(triples, output, format, prefixes=prefixes)
+
+    def graph_triples(self, graph_name: NamedNode) -> Iterator[Triple]:
+        """Every triple of the named graph ``graph_name``, to the end whatever the engine's row cap.
+
+        First in one unsorted answer, kept if it holds as many triples as the
+        engine counts in the graph (cheap on an engine without a cap: sorting
+        a large graph page by page costs Oxigraph seconds a page); else read by key.
+        """
+        whole, cap = self._whole(graph_name)
+        if whole is not None:
+            return iter(whole)
+        return (triple for triple, _ in self._keyed(graph_name, {}, ("s", "p", "o"), cap or KEY_PAGE))
+
+    def named_quads(self) -> Iterator[Quad]:
+        """Every quad of our named graphs, graph by graph: the dataset as published (the dumps)."""
+        for name in sorted(self.named_graphs(), key=lambda g: g.value):
+            for triple in self.graph_triples(name):
+                yield Quad(triple.subject, triple.predicate, triple.object, name)
+
+    def union_triples(self) -> list[Triple]:
+        """The union of our named graphs, each triple once (the engine's union may repeat one)."""
+        return list(dict.fromkeys(quad.triple for quad in self.named_quads()))
+
+    def readiness(self) -> tuple[int, bool]:
+        """How many of our graphs the engine holds, and whether its default graph is their union.
+
+        One count and one ASK, run before serving: an engine that cannot be
+        reached raises :class:`problems.BadGateway` (or :class:`problems.Unavailable`).
+        """
+        ours = {Variable("ours"): self.ours}
+        rows = list(self.query(OUR_GRAPH_COUNT, substitutions=ours))
+        count = int(rows[0]["n"].value) if rows and rows[0]["n"] is not None else 0
+        return count, count > 0 and bool(self.query(UNION_DEFAULT, substitutions=ours))
 
     # --- helpers ---------------------------------------------------------
 
@@ -295,23 +383,104 @@ class RemoteStore:
         text, named = backend.bind_values(select, bound), select is NAMED_QUADS
         offset, size = 0, FIRST_PAGE
         while True:
-            media_type, body = self._fetch(f"{text} LIMIT {size} OFFSET {offset}", "application/sparql-results+json")
-            rows = list(_parsed(media_type, body))
+            reply = self._exchange(f"{text} LIMIT {size} OFFSET {offset}", "application/sparql-results+json")
+            rows = list(_parsed(reply.media_type, reply.body))
             for row in rows:
                 yield Quad(row["s"], row["p"], row["o"], row["g"] if named else DefaultGraph())
-            if len(rows) < size:
+            cap = backend.row_cap(reply)  # a page cut at the engine's cap is not the last one
+            if not rows or (len(rows) < size and cap is None):
                 return
-            offset, size = offset + size, min(size * 10, LARGEST_PAGE)
+            offset, size = offset + len(rows), min(size * 10, LARGEST_PAGE, cap or LARGEST_PAGE)
 
-    def _fetch(self, query: str, accept: str) -> tuple[str, bytes]:
+    def _keyed(self, graph_name: NamedNode, bound: dict, free: tuple[str, ...],
+               page: int) -> Iterator[tuple[Triple, str]]:
+        """The triples of ``graph_name`` with ``bound`` terms, sorted and paged by the string of ``free[0]``.
+
+        A full page (``page`` rows, or fewer that the engine flags as cut)
+        keeps the rows before its last key, and the next page starts at that
+        key; a page that one key fills is read by the next variable within it.
+        """
+        key, fixed = free[0], {"g": graph_name, **bound}
+        if key != "p":  # a subject or an object may be a blank node, which no key can name again
+            rows, cut = self._key_page(BLANK_KEYED, key, fixed, page)
+            if cut:
+                raise problems.BadGateway("the SPARQL engine holds more statements about blank nodes in one graph "
+                                          f"than it returns in one answer ({len(rows)}); they cannot be paged")
+            yield from rows
+        text, after = KEYED_FIRST, None
+        while True:
+            rows, cut = self._key_page(text, key, fixed if after is None else {**fixed, "after": after}, page)
+            if not cut:
+                yield from rows
+                return
+            last = rows[-1][1]
+            whole = [row for row in rows if row[1] != last]
+            yield from whole
+            if whole:
+                text, after = KEYED_FROM, Literal(last)
+                continue
+            if len(free) == 1:
+                raise problems.BadGateway("the SPARQL engine holds more statements of one subject, predicate and "
+                                          "object text than it returns in one answer; they cannot be paged")
+            term = getattr(rows[-1][0], {"s": "subject", "p": "predicate"}[key])
+            yield from self._keyed(graph_name, {**bound, key: term}, free[1:], page)
+            text, after = KEYED_AFTER, Literal(last)
+
+    def _whole(self, graph_name: NamedNode) -> tuple[list[Triple] | None, int | None]:
+        """The graph in one answer, or None if the engine cut it (flagged, or fewer triples than it counts);
+        and the row cap the engine named, if it did."""
+        counted = _parsed(*self._exchange(_in_graph(GRAPH_SIZE, graph_name), "application/sparql-results+json")[:2])
+        size = next((int(row["n"].value) for row in counted), 0)
+        reply = self._exchange(_in_graph(GRAPH_TRIPLES, graph_name), "application/sparql-results+json")
+        rows = _parsed(reply.media_type, reply.body)
+        triples = [Triple(row["s"], row["p"], row["o"]) for row in rows]
+        cap = backend.row_cap(reply)
+        return (triples if cap is None and len(triples) == size else None), cap
+
+    def _key_page(self, text: str, key: str, values: dict, page: int) -> tuple[list[tuple[Triple, str]], bool]:
+        """One page of a keyed read: its (triple, key) rows, and whether it was cut (full, or flagged by the engine)."""
+        values = dict(values)
+        query = backend.bind_values(_in_graph(text, values.pop("g")).replace("?KEY", f"?{key}") + str(page), values)
+        reply = self._exchange(query, "application/sparql-results+json")
+        result = _parsed(reply.media_type, reply.body)
+        keyed = Variable("key") in result.variables
+        rows = [(Triple(row["s"], row["p"], row["o"]), row["key"].value if keyed else "") for row in result]
+        return rows, backend.row_cap(reply) is not None or len(rows) >= page
+
+    def _read_on(self, text: str, first: QuerySolutions, cap: int) -> QuerySolutions:
+        """The rest of a SELECT the engine cut after ``cap`` rows, in windows of ``cap`` rows after the first.
+
+        Each window is the query with its own ``LIMIT``/``OFFSET`` moved on
+        (:func:`window`): a fixed query's order is its own, and the data is
+        read-only while it is served, so the windows follow on. (Not as a
+        subquery: Virtuoso 7.2 answers an ``OFFSET`` past its cap over a
+        ``DISTINCT`` subquery with the first rows again.)
+        """
+        lines = first.serialize(format=QueryResultsFormat.TSV).splitlines(keepends=True)
+        read = len(lines) - 1
+        while (query := window(text, read, cap)) is not None:
+            reply = self._exchange(query, "application/sparql-results+json")
+            page = _parsed(reply.media_type, reply.body).serialize(format=QueryResultsFormat.TSV).splitlines(True)[1:]
+            lines += page
+            read += len(page)
+            if not page or (len(page) < cap and backend.row_cap(reply) is None):
+                break
+        return parse_query_results(b"".join(lines), format=QueryResultsFormat.TSV)
+
+    def _exchange(self, query: str, accept: str) -> backend.Reply:
         try:
-            return self.engine.fetch(query, accept, self.timeout)
-        except backend.TimedOut:
-            raise problems.Unavailable(f"the SPARQL engine gave no answer within {self.timeout:g} s",
-                                     {"Retry-After": "5"}) from None
-        except backend.EngineError as error:  # the engine's fault: 502, never our 503 of a time limit
-            raise problems.BadGateway(f"the SPARQL engine failed on a page query: {error}",
-                                      {} if error.failed else {"Retry-After": "5"}) from None
+            return self.engine.exchange(query, accept, self.timeout)
+        except (backend.TimedOut, backend.EngineError) as error:
+            raise self._problem(error) from None
+
+    def _problem(self, error: Exception) -> problems.Problem:
+        if isinstance(error, backend.TimedOut):
+            return problems.Unavailable(f"the SPARQL engine gave no answer within {self.timeout:g} s",
+                                        {"Retry-After": "5"})
+        # the engine's fault: 502, never our 503 of a time limit
+        return problems.BadGateway(f"the SPARQL engine failed on a page query: {error}",
+                                   {} if error.failed else {"Retry-After": "5"})
+
 
 
 def _continued(first: list[Quad], graph_name, rest: Iterator[Quad]) -> Iterator[Quad]:
@@ -396,6 +565,34 @@ def _answer_keeper(memo: Memo, key: str):
         names = list(dict.fromkeys(name for row in rows for name in row))
         memo.remember_answer(key, names, rows)
     return keep
+
+
+def _in_graph(text: str, graph_name: NamedNode) -> str:
+    """``text`` with ``GRAPH ?g`` naming ``graph_name``, by its N-Triples form (a NamedNode's, as in a VALUES
+    block): engines look a constant graph up by index, where a VALUES-bound ?g makes Oxigraph scan every graph."""
+    return text.replace("GRAPH ?g", f"GRAPH {NamedNode(graph_name.value)}")
+
+
+_WINDOW = re.compile(r"(?:\s+(?:LIMIT\s+(?P<limit>\d+)|OFFSET\s+(?P<offset>\d+))){0,2}\s*$", re.IGNORECASE)
+
+
+def window(query: str, read: int, size: int) -> str | None:
+    """``query`` with its solutions after the first ``read`` ones, at most ``size`` of them; None if there are no more.
+
+    >>> window("SELECT * { ?s ?p ?o }", 500, 500)
+    'SELECT * { ?s ?p ?o }\\nLIMIT 500 OFFSET 500'
+    >>> window("SELECT * { ?s ?p ?o } LIMIT 1200 OFFSET 100", 1000, 500)
+    'SELECT * { ?s ?p ?o }\\nLIMIT 200 OFFSET 1100'
+    >>> window("SELECT * { ?s ?p ?o } LIMIT 1000", 1000, 500) is None
+    True
+    """
+    match = _WINDOW.search(query)
+    limits = [int(v) for v in re.findall(r"LIMIT\s+(\d+)", match.group(0), re.IGNORECASE)]
+    offsets = [int(v) for v in re.findall(r"OFFSET\s+(\d+)", match.group(0), re.IGNORECASE)]
+    remaining = size if not limits else min(size, limits[0] - read)
+    if remaining <= 0:
+        return None
+    return f"{query[:match.start()]}\nLIMIT {remaining} OFFSET {(offsets[0] if offsets else 0) + read}"
 
 
 def _parsed(media_type: str, body: bytes):

@@ -18,6 +18,7 @@ import re
 from flask import Blueprint, current_app, request
 from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
+from ..dataset import sources
 from ..dataset.iris import WIKIDATA_ENTITY, is_slug
 from ..graph import current as graph
 from ..http import caching, negotiation, problems, representations
@@ -177,7 +178,7 @@ def triples_response(triples, fmt):
 def graph_document(graph_name: NamedNode, fmt):
     """The whole named graph ``graph_name`` in ``fmt`` (in a dataset format, as that graph's quads)."""
     if fmt.name == "jsonld":
-        triples = [q.triple for q in graph().store.quads_for_pattern(None, None, None, graph_name)]
+        triples = [q.triple for q in sources.graph_quads(graph().store, graph_name)]
         return triples_response(triples, fmt)
     body = graph().store.dump(format=_rdf_format(fmt), from_graph=graph_name, prefixes=graph().space.prefixes) \
         if fmt in GRAPHS else _graph_as_dataset(graph_name.value, fmt)
@@ -224,5 +225,5 @@ def _rdf_format(fmt) -> RdfFormat:
 
 
 def _graph_as_dataset(iri: str, fmt) -> bytes:
-    quads = graph().store.quads_for_pattern(None, None, None, _named(iri))
+    quads = sources.graph_quads(graph().store, _named(iri))
     return serialize(quads, format=_rdf_format(fmt), prefixes=graph().space.prefixes)

@@ -75,7 +75,8 @@ def _answer(result: Answer, fmt) -> Response:
         response.headers["X-SPARQL-Rows"] = str(result.rows)
     if result.truncated:
         limit = current_app.config["DIALOGUE55"]["max_result_rows"]
-        response.headers[TRUNCATED_HEADER] = f"true; the result was cut at {limit} rows"
+        response.headers[TRUNCATED_HEADER] = "true; the SPARQL engine cut the result short (its own time limit or " \
+            "row cap)" if result.engine_cut else f"true; the result was cut at {limit} rows"
     return response
 
 

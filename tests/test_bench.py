@@ -35,3 +35,18 @@ def test_the_isolation_benchmark_times_every_query_both_ways():
         rows = [line.split("|")[1:-1] for line in table]
         assert [row[0].strip() for row in rows] == list(QUERIES)
         assert all(float(row[1]) > 0 and float(row[2]) > 0 for row in rows)
+
+
+def test_the_backend_benchmark_times_every_route_on_both_engines_and_counts_engine_requests(tmp_path):
+    from bench.backend import ROUTES
+
+    output = tmp_path / "backend.md"
+    subprocess.run([sys.executable, "-m", "bench.backend", "--requests", "1", "--output", str(output)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=600)
+    lines = output.read_text().splitlines()
+    head = [cell.strip() for cell in lines[2].split("|")[1:-1]]
+    assert head == ["route", "embedded (ms)", "oxigraph (ms)", "oxigraph +2 ms (ms)", "virtuoso (ms)",
+                    "virtuoso +2 ms (ms)", "oxigraph requests", "virtuoso requests"]
+    rows = [[cell.strip() for cell in line.split("|")[1:-1]] for line in lines[4:]]
+    assert [row[0] for row in rows] == [f"`{route}`" for route in ROUTES]
+    assert all(int(row[6]) > 0 and int(row[7]) > 0 for row in rows)  # every page read the engine

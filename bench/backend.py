@@ -5,10 +5,12 @@ Our server is started four ways on the project's own dataset, every cache off
 engine of :mod:`bench.engines` (``oxigraph serve`` and a private Virtuoso),
 once through a :class:`~bench.engine_proxy.EngineProxy` that only counts and
 once through one that adds ``--delay-ms`` (2 ms) before each engine request,
-as a network between the two would. For each route it prints the median of
-``--requests`` sequential requests over one keep-alive connection (after one
-warm-up request), the ratio to the embedded page, and the engine requests the
-route made (counted by the proxy on one request).
+as a network between the two would. All of them run at once, asked in turn
+(round after round, route after route, one keep-alive connection each), so
+the machine's load hits them alike. For each route it prints the median over
+``--requests`` rounds (after a warm-up round), the ratio to the embedded page,
+and the engine requests the route made, counted by the proxy on its first
+request to a fresh server and on the next one ("first / again").
 
     python -m bench.backend                      # writes bench/results-backend.md
     python -m bench.backend --engines oxigraph --requests 10
@@ -32,7 +34,8 @@ from . import engines
 from .engine_proxy import EngineProxy
 from .servers import ROOT, free_port
 
-ROUTES = ("/", "/page/morocco", "/page/8th-ministerial-conference", "/data/morocco.ttl", "/ontology")
+ROUTES = ("/", "/page/morocco", "/page/8th-ministerial-conference", "/page/dialogue-5-5", "/data/morocco.ttl",
+          "/data/morocco.jsonld", "/graph/labels", "/graph/sentence-13.html", "/ontology", "/read/article")
 ENGINES = {"oxigraph": engines.oxigraph, "virtuoso": engines.virtuoso}
 
 
@@ -56,22 +59,46 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def benchmark(work: Path, names: list[str], requests: int, delay: float) -> str:
-    """Measure every configuration and return the report as Markdown."""
+    """Measure every configuration and return the report as Markdown.
+
+    Every server runs at once and the rounds are interleaved (each route asked
+    of each server in turn), so a change in the machine's load hits them all alike.
+    """
     dump = engines.export(work / "export")
-    columns: dict[str, dict[str, float]] = {}
-    counts: dict[str, dict[str, int]] = {}
-    with serving(work / "embedded") as port:
-        columns["embedded"] = {route: median_ms(port, route, requests) for route in ROUTES}
-    for name in names:
-        (work / name).mkdir()
-        with ENGINES[name](work / name, [dump]) as url:
+    ports: dict[str, int] = {}
+    counts: dict[str, dict[str, str]] = {}
+    with ExitStack() as stack:
+        ports["embedded"] = stack.enter_context(serving(work / "embedded"))
+        for name in names:
+            (work / name).mkdir()
+            url = stack.enter_context(ENGINES[name](work / name, [dump]))
             for added in (0.0, delay):
                 label = name if not added else f"{name} +{added * 1000:g} ms"
-                with EngineProxy(url, delay=added) as proxy, serving(work / label, proxy.url) as port:
-                    columns[label] = {route: median_ms(port, route, requests) for route in ROUTES}
-                    if not added:
-                        counts[name] = {route: engine_requests(proxy, port, route) for route in ROUTES}
-    return report(columns, counts, requests, delay)
+                proxy = stack.enter_context(EngineProxy(url, delay=added))
+                ports[label] = stack.enter_context(serving(work / label.replace(" ", ""), proxy.url))
+                if not added:
+                    counts[name] = {route: engine_requests(proxy, ports[label], route) for route in ROUTES}
+        times = interleaved(ports, requests)
+    return report(times, counts, requests)
+
+
+def interleaved(ports: dict[str, int], requests: int) -> dict[str, dict[str, float]]:
+    """The median time (ms) of each route on each server, over ``requests`` interleaved rounds after a warm-up."""
+    connections = {label: HTTPConnection("127.0.0.1", port, timeout=60) for label, port in ports.items()}
+    times: dict[str, dict[str, list[float]]] = {label: {route: [] for route in ROUTES} for label in ports}
+    try:
+        for round_ in range(requests + 1):
+            for route in ROUTES:
+                for label, connection in connections.items():
+                    began = time.perf_counter()
+                    _get(connection, route)
+                    if round_:  # the first round warms up
+                        times[label][route].append((time.perf_counter() - began) * 1000)
+    finally:
+        for connection in connections.values():
+            connection.close()
+    return {label: {route: statistics.median(values) for route, values in by_route.items()}
+            for label, by_route in times.items()}
 
 
 @contextmanager
@@ -93,46 +120,33 @@ def serving(folder: Path, backend: str | None = None) -> Iterator[int]:
         yield port
 
 
-def median_ms(port: int, route: str, requests: int) -> float:
-    """The median time of ``requests`` sequential GETs of ``route`` on one connection, after one warm-up."""
+def engine_requests(proxy: EngineProxy, port: int, route: str) -> str:
+    """How many requests the engine received while ``route`` was answered: the first time, then again."""
     connection = HTTPConnection("127.0.0.1", port, timeout=60)
+    found = []
     try:
-        _get(connection, route)
-        times = []
-        for _ in range(requests):
-            began = time.perf_counter()
-            _get(connection, route)
-            times.append((time.perf_counter() - began) * 1000)
-        return statistics.median(times)
+        for _ in range(2):
+            with proxy.counting() as counted:
+                _get(connection, route)
+            found.append(counted.requests)
+        return " / ".join(map(str, found))
     finally:
         connection.close()
 
 
-def engine_requests(proxy: EngineProxy, port: int, route: str) -> int:
-    """How many requests the engine received while one GET of ``route`` was answered."""
-    connection = HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        with proxy.counting() as counted:
-            _get(connection, route)
-        return counted.requests
-    finally:
-        connection.close()
-
-
-def report(columns: dict[str, dict[str, float]], counts: dict[str, dict[str, int]], requests: int,
-           delay: float) -> str:
+def report(columns: dict[str, dict[str, float]], counts: dict[str, dict[str, str]], requests: int) -> str:
     labels = list(columns)
     head = "| route | " + " | ".join(f"{label} (ms)" for label in labels) + " | " + \
         " | ".join(f"{name} requests" for name in counts) + " |"
     rule = "| --- |" + " ---: |" * (len(labels) + len(counts))
-    lines = [f"Median of {requests} sequential requests per route, caches off; ratio to embedded in brackets; "
-             f"engine requests counted on one request.", "", head, rule]
+    lines = [f"Median of {requests} requests per route and server, caches off, servers asked in turn; ratio to "
+             f"embedded in brackets; engine requests (first / again) counted by the proxy.", "", head, rule]
     for route in ROUTES:
         base = columns["embedded"][route]
         cells = [f"{columns['embedded'][route]:.1f}"] + \
             [f"{columns[label][route]:.1f} ({columns[label][route] / base:.1f}x)" for label in labels[1:]]
         lines.append(f"| `{route}` | " + " | ".join(cells) + " | " +
-                     " | ".join(str(counts[name][route]) for name in counts) + " |")
+                     " | ".join(counts[name][route] for name in counts) + " |")
     return "\n".join(lines) + "\n"
 
 

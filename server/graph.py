@@ -86,6 +86,7 @@ class Graph:
         self._counts: dict[tuple, int] = {}
         if self.engine:
             self._check_engine()
+            self._read_our_graphs()
             self._check_wikidata_view()
 
     def _check_engine(self) -> None:
@@ -106,6 +107,13 @@ class Graph:
                 f"the SPARQL engine at {url} holds {count} of our graphs but its default graph is not their union; "
                 "start it with the union default graph (oxigraph serve-read-only --union-default-graph; "
                 "Virtuoso's default graph is the union as shipped)")
+
+    def _read_our_graphs(self) -> None:
+        """Give the engine the list of our graphs: the dataset of every user query that names none."""
+        try:
+            self.engine.our_graphs = tuple(sorted(g.value for g in self.store.named_graphs()))
+        except problems.Problem:
+            return  # the engine answered the start-up check: a failure now is reported by the first request
 
     def _check_wikidata_view(self) -> None:
         """Say in one line if the engine lacks the Wikidata view: questions in Wikidata's terms would find nothing."""

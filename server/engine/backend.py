@@ -160,6 +160,9 @@ class Engine:
         self._path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         self._local = threading.local()
         self.row_caps = set(KNOWN_ROW_CAPS)  # and every cap the engine has said it cut an answer at
+        # Our graphs' IRIs, once the start-up check has read them: the dataset of a user query that names none,
+        # so an engine's own graphs (Virtuoso's system graphs) are never seen through our endpoint.
+        self.our_graphs: tuple[str, ...] = ()
 
     def fetch(self, query: str, accept: str, timeout: float, default_graphs=None,
               named_graphs=None, base_iri: str | None = None) -> tuple[str, bytes]:
@@ -230,6 +233,8 @@ class Engine:
         default_graphs, named_graphs = job.default_graphs, job.named_graphs
         if job.names_dataset and default_graphs is None and named_graphs is None:
             default_graphs, named_graphs = dataset_of(job.query, self.prefixes)
+        if default_graphs is None and named_graphs is None and self.our_graphs:
+            default_graphs = named_graphs = self.our_graphs
         reply = self.exchange(job.query, None, timeout, default_graphs, named_graphs, job.base_iri)
         try:
             if reply.media_type in GRAPH_TYPES:

@@ -687,3 +687,23 @@ def test_the_readme_s_virtuoso_ini_sets_what_the_tested_instance_sets():
     for section, keys in shown.items():  # the tested instance may tune more (buffers, threads), never less
         assert keys <= run[section], section
     assert {"resultsetmaxrows", "maxqueryexecutiontime"} <= shown["SPARQL"] and "maxsortedtoprows" in shown["Parameters"]
+
+
+def test_the_query_editor_s_terms_are_the_same_over_the_engine(both):
+    from tests.sparql.test_query_editor import tools_of
+
+    mine, theirs = (tools_of(s.get("sparql?lang=fr", headers={"Accept": "text/html"}).text)["terms"] for s in both)
+    assert mine == theirs and len(mine) > 50
+
+
+def test_a_user_query_sees_our_graphs_only_never_the_engine_s_own(both):
+    """Virtuoso's system graphs and a graph outside our namespace are in the engine, not in our dataset."""
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+    mine, theirs = (s.get("sparql", params={"query": graphs}, headers={"Accept": "text/csv"}) for s in both)
+    assert mine.status_code == theirs.status_code == 200
+    assert theirs.text == mine.text and mine.text.count("\n") > 10
+    foreign = 'ASK { ?s ?p ?o FILTER(!STRSTARTS(STR(?s), "https://w3id.org/dialogue55/") && isIRI(?s) ' \
+              '&& STRSTARTS(STR(?s), "http://www.openlinksw.com/")) }'
+    answers = [s.get("sparql", params={"query": foreign}, headers={"Accept": "application/sparql-results+json"})
+               for s in both]
+    assert [a.json()["boolean"] for a in answers] == [False, False]

@@ -63,7 +63,7 @@ from pyoxigraph import (
 )
 
 from ..http import problems
-from . import backend
+from . import backend, batches
 from .memo import UNION, Memo
 
 FIRST_PAGE = 100
@@ -198,7 +198,7 @@ class RemoteStore:
         if memo is None or not isinstance(result, QuerySolutions):
             return result
         names = [v.value for v in result.variables]
-        memo.remember_answer(key, names, [_row(names, row) for row in result])
+        memo.remember_answer(key, names, [batches.row(names, row) for row in result])
         return memo.answer(key)
 
     def _values(self, query: str, substitutions: dict | None) -> dict:
@@ -248,7 +248,7 @@ class RemoteStore:
         names = [v.value for v in result.variables]
         rows: list[list[dict]] = [[] for _ in parts]
         for row in result:
-            found = _row(names, row)
+            found = batches.row(names, row)
             rows[int(found.pop(BATCH[1:]).value)].append(found)
         if sum(map(len, rows)) >= min(backend.KNOWN_ROW_CAPS):  # the engine may have cut the answer: trust none
             return
@@ -271,7 +271,7 @@ class RemoteStore:
             for position, covered in (("s", memo.subjects), ("o", memo.objects)):
                 if node not in covered and (position, node) not in memo.partial and not isinstance(node, BlankNode):
                     text = backend.bind_values(BATCHED_QUADS % (NEIGHBOURHOOD + 1), {position: node, **ours})
-                    keep = _keeper(covered, NEIGHBOURHOOD, lambda q, p=position: q[p], [node],
+                    keep = batches.keeper(covered, NEIGHBOURHOOD, lambda q, p=position: q[p], [node],
                                    lambda rows, k=(position, node): memo.partial.setdefault(k, rows), memo)
                     parts.append((text, keep, {}))
         for subjects, predicates, *via in facts:
@@ -280,11 +280,11 @@ class RemoteStore:
                   and memo.lookup(*t, None) is None]
         if wanted:
             text = backend.bind_values(BATCHED_QUADS % (FACTS + 1), {("s", "p", "o"): wanted, **ours})
-            parts.append((text, _triples_keeper(memo, wanted), {}))
+            parts.append((text, batches.triples_keeper(memo, wanted, FACTS), {}))
         for query, prefixes, substitutions in queries:
             key = backend.bind_values(query, self._values(query, substitutions))
             if key not in memo.answers:
-                parts.append((key, _answer_keeper(memo, key), prefixes or {}))
+                parts.append((key, batches.answer_keeper(memo, key), prefixes or {}))
         return parts
 
     def _statements(self, memo: Memo, queries) -> list[tuple]:
@@ -293,7 +293,7 @@ class RemoteStore:
             key = backend.bind_values(query, self._values(query, substitutions))
             if key not in memo.answers:
                 text = WITH_GRAPHS.format(select=key, ours=self.ours)
-                parts.append((text, _statements_keeper(memo, key), prefixes or {}))
+                parts.append((text, batches.statements_keeper(memo, key), prefixes or {}))
         return parts
 
     def _facts(self, memo: Memo, subjects, predicates, via: NamedNode | None = None) -> list[tuple]:
@@ -304,17 +304,18 @@ class RemoteStore:
             # One block of rows: a VALUES list beside another is joined by a scan of the store (oxigraph 0.5).
             rows = [(x, via, p, self.ours) for x in subjects for p in dict.fromkeys(predicates)]
             values = {("x", "via", "p", "ours"): rows}
-            return [(backend.bind_values(FACTS_VIA.format(ours=self.ours, limit=FACTS + 1), values), _via_keeper(memo), {})]
+            text = backend.bind_values(FACTS_VIA.format(ours=self.ours, limit=FACTS + 1), values)
+            return [(text, batches.via_keeper(memo, FACTS), {})]
         if predicates is None:
             values = {"s": subjects, "ours": self.ours}
-            keep = _keeper(memo.subjects, FACTS, lambda q: q["s"], subjects)
+            keep = batches.keeper(memo.subjects, FACTS, lambda q: q["s"], subjects)
         else:
             predicates = list(dict.fromkeys(predicates))
             pairs = [(s, p) for s in subjects for p in predicates if (s, p) not in memo.pairs]
             subjects = list(dict.fromkeys(s for s, _ in pairs))
             # One row per (subject, predicate): two VALUES lists are a cross product oxigraph joins by a scan.
             values = {("s", "p"): pairs, "ours": self.ours}
-            keep = _keeper(memo.pairs, FACTS, lambda q: (q["s"], q["p"]), pairs)
+            keep = batches.keeper(memo.pairs, FACTS, lambda q: (q["s"], q["p"]), pairs)
         if not subjects:
             return []
         return [(backend.bind_values(BATCHED_QUADS % (FACTS + 1), values), keep, {})]
@@ -491,80 +492,6 @@ def _continued(first: list[Quad], graph_name, rest: Iterator[Quad]) -> Iterator[
     yield from first
     seen = set(first)
     yield from (quad for quad in rest if quad not in seen)
-
-
-def _row(names: list[str], solution) -> dict:
-    """A solution as a dict of its bound variables."""
-    return {name: term for name, term in zip(names, solution) if term is not None}
-
-
-def _quad(row: dict) -> Quad:
-    return Quad(row["s"], row["p"], row["o"], row["g"])
-
-
-def _keeper(covered: dict, bound: int, key, keys: Iterable, partial=None, memo: Memo | None = None):
-    """What keeps a part's quads in ``covered`` under ``key(row)``, each of ``keys`` found or not
-    (none found is known too), unless the part read more than ``bound`` rows: then it covers nothing
-    (and its first quads go to ``partial``, to be read first). With ``memo``, every triple they hold
-    is kept too, with its graphs (what a page asks of each statement)."""
-    def keep(rows: list[dict]) -> None:
-        if len(rows) > bound:
-            if partial is not None:
-                partial([_quad(row) for row in rows[:bound]])
-            return
-        found: dict = {k: [] for k in keys}
-        for row in rows:
-            found.setdefault(key(row), []).append(_quad(row))
-        for k, quads in found.items():
-            covered[k] = sorted(quads, key=str)
-            if memo is not None:
-                memo.keep_triples(covered[k])
-    return keep
-
-
-def _triples_keeper(memo: Memo, wanted: list[tuple]):
-    def keep(rows: list[dict]) -> None:
-        if len(rows) > FACTS:
-            return
-        found: dict = {(*t, None): [] for t in wanted}
-        for row in rows:
-            found.setdefault((row["s"], row["p"], row["o"], None), []).append(_quad(row))
-        memo.patterns.update((k, sorted(v, key=str)) for k, v in found.items())
-    return keep
-
-
-def _via_keeper(memo: Memo):
-    def keep(rows: list[dict]) -> None:
-        if len(rows) > FACTS:
-            return
-        found: dict = {}
-        for row in rows:
-            quads = found.setdefault((row["s"], row["p"]), [])
-            if "o" in row and "g" in row:
-                quads.append(_quad(row))
-        for k, quads in found.items():
-            if k not in memo.pairs:
-                memo.pairs[k] = sorted(set(quads), key=str)
-    return keep
-
-
-def _statements_keeper(memo: Memo, key: str):
-    def keep(rows: list[dict]) -> None:
-        found: dict = {}
-        for row in rows:
-            quads = found.setdefault((row["s"], row["p"], row["o"], None), [])
-            if "g" in row:
-                quads.append(_quad(row))
-        memo.patterns.update((k, sorted(v, key=str)) for k, v in found.items())
-        memo.remember_answer(key, ["s", "p", "o"], [{"s": s, "p": p, "o": o} for s, p, o, _ in found])
-    return keep
-
-
-def _answer_keeper(memo: Memo, key: str):
-    def keep(rows: list[dict]) -> None:
-        names = list(dict.fromkeys(name for row in rows for name in row))
-        memo.remember_answer(key, names, rows)
-    return keep
 
 
 def _in_graph(text: str, graph_name: NamedNode) -> str:

@@ -1,0 +1,90 @@
+"""What each part of a batch read from an external engine keeps of its rows, in a request's :class:`~.memo.Memo`.
+
+:meth:`RemoteStore.prefetch <server.engine.remote_store.RemoteStore.prefetch>`
+sends one SELECT made of parts (a neighbourhood, the facts of many IRIs, the
+graphs of many statements, fixed SELECTs); each part comes with a keeper from
+here, which files its rows under what they cover. A part that read more rows
+than its bound covers nothing: the engine is asked again for what it missed.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from pyoxigraph import Quad
+
+from .memo import Memo
+
+
+def row(names: list[str], solution) -> dict:
+    """A solution as a dict of its bound variables."""
+    return {name: term for name, term in zip(names, solution) if term is not None}
+
+
+def quad(row: dict) -> Quad:
+    return Quad(row["s"], row["p"], row["o"], row["g"])
+
+
+def keeper(covered: dict, bound: int, key, keys: Iterable, partial=None, memo: Memo | None = None):
+    """What keeps a part's quads in ``covered`` under ``key(row)``, each of ``keys`` found or not
+    (none found is known too), unless the part read more than ``bound`` rows: then it covers nothing
+    (and its first quads go to ``partial``, to be read first). With ``memo``, every triple they hold
+    is kept too, with its graphs (what a page asks of each statement)."""
+    def keep(rows: list[dict]) -> None:
+        if len(rows) > bound:
+            if partial is not None:
+                partial([quad(row) for row in rows[:bound]])
+            return
+        found: dict = {k: [] for k in keys}
+        for row in rows:
+            found.setdefault(key(row), []).append(quad(row))
+        for k, quads in found.items():
+            covered[k] = sorted(quads, key=str)
+            if memo is not None:
+                memo.keep_triples(covered[k])
+    return keep
+
+
+def triples_keeper(memo: Memo, wanted: list[tuple], bound: int):
+    def keep(rows: list[dict]) -> None:
+        if len(rows) > bound:
+            return
+        found: dict = {(*t, None): [] for t in wanted}
+        for row in rows:
+            found.setdefault((row["s"], row["p"], row["o"], None), []).append(quad(row))
+        memo.patterns.update((k, sorted(v, key=str)) for k, v in found.items())
+    return keep
+
+
+def via_keeper(memo: Memo, bound: int):
+    def keep(rows: list[dict]) -> None:
+        if len(rows) > bound:
+            return
+        found: dict = {}
+        for row in rows:
+            quads = found.setdefault((row["s"], row["p"]), [])
+            if "o" in row and "g" in row:
+                quads.append(quad(row))
+        for k, quads in found.items():
+            if k not in memo.pairs:
+                memo.pairs[k] = sorted(set(quads), key=str)
+    return keep
+
+
+def statements_keeper(memo: Memo, key: str):
+    def keep(rows: list[dict]) -> None:
+        found: dict = {}
+        for row in rows:
+            quads = found.setdefault((row["s"], row["p"], row["o"], None), [])
+            if "g" in row:
+                quads.append(quad(row))
+        memo.patterns.update((k, sorted(v, key=str)) for k, v in found.items())
+        memo.remember_answer(key, ["s", "p", "o"], [{"s": s, "p": p, "o": o} for s, p, o, _ in found])
+    return keep
+
+
+def answer_keeper(memo: Memo, key: str):
+    def keep(rows: list[dict]) -> None:
+        names = list(dict.fromkeys(name for row in rows for name in row))
+        memo.remember_answer(key, names, rows)
+    return keep

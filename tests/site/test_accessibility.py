@@ -184,3 +184,11 @@ def test_the_graph_view_s_nodes_are_reached_by_tab_with_a_visible_ring(browser, 
     assert focus["tag"] == "a" and focus["inResults"], focus
     assert_ring(focus)
     assert browser.execute_script("return document.activeElement.closest('svg') !== null")
+    first = browser.execute_script("return document.activeElement.getAttribute('href')")
+    ActionChains(browser).send_keys(Keys.ARROW_RIGHT).perform()  # the arrows move between nodes
+    moved = browser.execute_script("return [document.activeElement.closest('svg') !== null, "
+                                   "document.activeElement.getAttribute('href')]")
+    assert moved[0] and moved[1] != first
+    assert_ring(browser.execute_script(FOCUS))
+    leaving = press_tab(browser)  # the whole graph is one Tab stop: the next Tab leaves it
+    assert not browser.execute_script("return document.activeElement.closest('svg') !== null"), leaving

@@ -167,10 +167,30 @@
                                       "text-anchor": "middle", "class": "graph-node-label" }, group),
                         node.term, LABEL_CHARS);
     });
+    rovingFocus(nodeLayer);
     scroller.appendChild(root);
     figure.append(scroller, caption);
     panel.appendChild(figure);
   };
 
   function nodeKey(term) { return term.type === "bnode" ? "_:" + term.value : term.value; }
+
+  /** One Tab stop for the whole graph: Tab enters at a node and leaves after it; the arrow keys,
+   *  Home and End move between nodes (a roving tabindex), so a large graph is not hundreds of stops. */
+  function rovingFocus(layer) {
+    var links = Array.prototype.slice.call(layer.querySelectorAll("a"));
+    links.forEach(function (a, i) { a.setAttribute("tabindex", i ? "-1" : "0"); });
+    layer.addEventListener("keydown", function (event) {
+      var at = links.indexOf(document.activeElement);
+      if (at < 0) return;
+      var step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+      var to = event.key === "Home" ? 0 : event.key === "End" ? links.length - 1 :
+        step === undefined ? -1 : (at + step + links.length) % links.length;
+      if (to < 0) return;
+      event.preventDefault();
+      links[at].setAttribute("tabindex", "-1");
+      links[to].setAttribute("tabindex", "0");
+      links[to].focus();
+    });
+  }
 })();

@@ -43,14 +43,14 @@ fi
 # One package at a time, and only when its program is absent: a Node.js from elsewhere (as on some images)
 # must not be replaced, and Debian's npm would conflict with it.
 LOCK="DPkg::Lock::Timeout=600"
-command -v chromium >/dev/null 2>&1 || apt-get -o "$LOCK" install -y -qq chromium >/dev/null
-command -v chromedriver >/dev/null 2>&1 || apt-get -o "$LOCK" install -y -qq chromium-driver >/dev/null
-command -v wrk >/dev/null 2>&1 || apt-get -o "$LOCK" install -y -qq wrk >/dev/null
-command -v node >/dev/null 2>&1 || apt-get -o "$LOCK" install -y -qq nodejs >/dev/null
-command -v npm >/dev/null 2>&1 || apt-get -o "$LOCK" install -y -qq npm >/dev/null
-command -v virtuoso-t >/dev/null 2>&1 || apt-get -o "$LOCK" install -y -qq virtuoso-opensource >/dev/null
-command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || apt-get -o "$LOCK" install -y -qq apache2 >/dev/null
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt-get -o "$LOCK" install -y -qq nginx >/dev/null
+command -v chromium >/dev/null 2>&1 || apt-get install -y -qq -o "$LOCK" chromium >/dev/null
+command -v chromedriver >/dev/null 2>&1 || apt-get install -y -qq -o "$LOCK" chromium-driver >/dev/null
+command -v wrk >/dev/null 2>&1 || apt-get install -y -qq -o "$LOCK" wrk >/dev/null
+command -v node >/dev/null 2>&1 || apt-get install -y -qq -o "$LOCK" nodejs >/dev/null
+command -v npm >/dev/null 2>&1 || apt-get install -y -qq -o "$LOCK" npm >/dev/null
+command -v virtuoso-t >/dev/null 2>&1 || apt-get install -y -qq -o "$LOCK" virtuoso-opensource >/dev/null
+command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || apt-get install -y -qq -o "$LOCK" apache2 >/dev/null
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt-get install -y -qq -o "$LOCK" nginx >/dev/null
 for program in chromium chromedriver wrk node npm virtuoso-t; do
     command -v "$program" >/dev/null 2>&1 || { echo "$program is still missing after apt-get" >&2; exit 1; }
 done

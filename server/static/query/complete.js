@@ -17,7 +17,7 @@
   if (!Q) return;
   var textarea = Q.textarea;
   var editor = textarea.parentNode;
-  var TOOLS = JSON.parse(document.getElementById("query-tools").textContent);
+  var TOOLS = Q.tools;
   var T = TOOLS.texts;
   var LANG = Q.page.lang;
   var MAX_SHOWN = 50;

@@ -7,7 +7,7 @@
 
   var Q = window.D55Query;
   if (!Q) return;
-  var TOOLS = JSON.parse(document.getElementById("query-tools").textContent);
+  var TOOLS = Q.tools;
   var T = TOOLS.texts;
   var LANG = Q.page.lang;
   var CAP = TOOLS.historyCap;
@@ -66,7 +66,7 @@
     draw();
   });
   panel.append(summary, intro, listing, empty, clear);
-  toolbox().appendChild(panel);
+  Q.toolbox().appendChild(panel);
 
   function draw() {
     var entries = load();
@@ -126,17 +126,6 @@
     Q.refresh();
   }
 
-  /** The row of tools under the editor, shared with snippets.js (whichever comes first makes it). */
-  function toolbox() {
-    var box = document.getElementById("query-tools-box");
-    if (!box) {
-      box = document.createElement("div");
-      box.id = "query-tools-box";
-      box.className = "query-tools";
-      document.getElementById("query-form").after(box);
-    }
-    return box;
-  }
 
   panel.addEventListener("toggle", function () { if (panel.open) draw(); });
   window.addEventListener("storage", function (event) { if (event.key === KEY) draw(); });  // another tab

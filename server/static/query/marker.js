@@ -9,7 +9,7 @@
   var Q = window.D55Query;
   if (!Q) return;
   var textarea = Q.textarea;
-  var T = JSON.parse(document.getElementById("query-tools").textContent).texts;
+  var T = Q.tools.texts;
   var mark = null;  // {start, end}: offsets in textarea.value (UTF-16 code units)
   var previous = textarea.value;
   // A band behind the line of the error, so the place is seen at a glance even on one character.

@@ -529,9 +529,23 @@
     (listeners[name] || []).forEach(function (listener) { listener(detail); });
   }
 
+  /** The row of tools under the editor (copy as code, history), made once for all of them. */
+  function toolbox() {
+    var box = document.getElementById("query-tools-box");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "query-tools-box";
+      box.className = "query-tools";
+      form.after(box);
+    }
+    return box;
+  }
+
+  var toolsData = document.getElementById("query-tools");
   window.D55Query = {
     page: PAGE, endpoint: ENDPOINT, prefixes: PREFIXES, textarea: textarea, code: code,
     edit: edit, refresh: refresh, run: run, fill: fill, counted: counted, fold: fold, compact: compact,
+    tools: toolsData ? JSON.parse(toolsData.textContent) : { texts: {} }, toolbox: toolbox,
     on: function (name, listener) { (listeners[name] = listeners[name] || []).push(listener); }
   };
 

@@ -12,7 +12,7 @@
   var Q = window.D55Query;
   if (!Q) return;
   var textarea = Q.textarea;
-  var T = JSON.parse(document.getElementById("query-tools").textContent).texts;
+  var T = Q.tools.texts;
   var ENDPOINT = new URL(Q.endpoint, window.location.href).href;
   var LANGUAGES = [["curl", "curl"], ["python", "Python (SPARQLWrapper)"], ["javascript", "JavaScript (fetch)"]];
   var chosen = "curl";
@@ -152,7 +152,7 @@
     tabs.appendChild(tab);
   });
   panel.append(summary, tabs, body);
-  toolbox().appendChild(panel);
+  Q.toolbox().appendChild(panel);
 
   function choose(language) {
     chosen = language;
@@ -199,17 +199,6 @@
     return ok;
   }
 
-  /** The row of tools under the editor, made once for every tool. */
-  function toolbox() {
-    var box = document.getElementById("query-tools-box");
-    if (!box) {
-      box = document.createElement("div");
-      box.id = "query-tools-box";
-      box.className = "query-tools";
-      document.getElementById("query-form").after(box);
-    }
-    return box;
-  }
 
   panel.addEventListener("toggle", show);
   textarea.addEventListener("input", show);

@@ -32,7 +32,7 @@ from typing import Iterator
 
 from . import engines
 from .engine_proxy import EngineProxy
-from .servers import ROOT, free_port
+from .servers import ROOT, free_port, stop
 
 ROUTES = ("/", "/page/morocco", "/page/8th-ministerial-conference", "/page/dialogue-5-5", "/data/morocco.ttl",
           "/data/morocco.jsonld", "/graph/labels", "/graph/sentence-13.html", "/ontology", "/read/article")
@@ -112,7 +112,7 @@ def serving(folder: Path, backend: str | None = None) -> Iterator[int]:
         command += ["--backend", backend]
     with open(folder / "server.log", "w") as log, ExitStack() as stack:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        stack.callback(_stop, process)
+        stack.callback(stop, process)
         try:
             _await(port, process)
         except RuntimeError as error:
@@ -174,15 +174,6 @@ def _await(port: int, process: subprocess.Popen, seconds: float = 120) -> None:
             connection.close()
         time.sleep(0.05)  # between two polls
     raise RuntimeError(f"the server gave no answer within {seconds:g} s")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 if __name__ == "__main__":

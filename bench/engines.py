@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .servers import ROOT, free_port, oxigraph_binary
+from .servers import ROOT, free_port, oxigraph_binary, stop
 
 SORTED_ROWS = 50_000  # Virtuoso's MaxSortedTopRows (10,000 as shipped): the reading view sorts up to 20,001 rows
 START_SECONDS = 120  # a fresh Virtuoso database takes a few seconds to create on a shared machine
@@ -157,9 +157,4 @@ def _running(command: list[str], log: Path, cwd: Path | None = None) -> Iterator
         try:
             yield process
         finally:
-            process.terminate()
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
+            stop(process)

@@ -102,12 +102,17 @@ class Running:
         return sum(_rss_kib(pid) for pid in _tree(self.process.pid)) / 1024
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
+
+
+def stop(process: subprocess.Popen, seconds: float = 30) -> None:
+    """Ask ``process`` to end (SIGTERM); kill it if it is still there after ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def start(spec: Spec, port: int, first_path: str, limit: float = 300) -> Running:

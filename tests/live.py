@@ -14,6 +14,8 @@ from pathlib import Path
 
 import requests
 
+from bench.servers import stop
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -65,11 +67,7 @@ def running_server(*args: str, base_iri: bool = True, env: dict | None = None):
         _await_ready(url, process, log)
         yield LiveServer(url, process, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, 10)
         log.close()
 
 

@@ -24,6 +24,7 @@ import pytest
 import requests
 from pyoxigraph import NamedNode, RdfFormat, parse
 
+from bench.servers import stop
 from server.settings import NAMESPACE
 from tests.live import free_port, running_server
 
@@ -71,11 +72,7 @@ def running(command: list[str], url: str, log: Path):
                 time.sleep(0.05)
         yield
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, 10)
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .dataset.iris import prefixed_name
+
 PIPE_WIDTH = 100_000  # columns when the output is not a terminal: rows are never wrapped
 
 
@@ -35,11 +37,7 @@ def compact(iri: str, prefixes: dict[str, str]) -> str:
     >>> compact("http://e/x", {})
     '<http://e/x>'
     """
-    matches = [(len(ns), name) for name, ns in prefixes.items() if iri.startswith(ns) and iri != ns]
-    if not matches:
-        return f"<{iri}>"
-    length, name = max(matches)
-    return f"{name}:{iri[length:]}"
+    return prefixed_name(iri, prefixes) or f"<{iri}>"
 
 
 def cell(term, prefixes: dict[str, str], label: Callable[[str], str | None]) -> str:

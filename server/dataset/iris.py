@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The local part of a prefixed name, as far as every writer here needs (a subset of SPARQL's PN_LOCAL).
+LOCAL_NAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 MAX_SLUG_LENGTH = 200
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
@@ -92,3 +94,18 @@ def is_slug(text: str) -> bool:
     (True, False, False)
     """
     return len(text) <= MAX_SLUG_LENGTH and bool(SLUG.match(text))
+
+
+def prefixed_name(iri: str, prefixes: dict[str, str], local: re.Pattern = LOCAL_NAME) -> str | None:
+    """``prefix:local`` for the longest namespace ``iri`` starts with whose rest is a ``local`` name, else None.
+
+    >>> prefixed_name("http://e/a/b", {"e": "http://e/", "ea": "http://e/a/"})
+    'ea:b'
+    >>> prefixed_name("http://e/a/b", {"e": "http://e/"}) is None, prefixed_name("http://e/", {"e": "http://e/"})
+    (True, None)
+    """
+    fits = [(len(ns), name) for name, ns in prefixes.items() if iri.startswith(ns) and local.match(iri[len(ns):])]
+    if not fits:
+        return None
+    length, name = max(fits)
+    return f"{name}:{iri[length:]}"

@@ -23,7 +23,7 @@ from collections import defaultdict
 
 from flask import current_app
 
-from ..dataset.iris import COMMON_PREFIXES
+from ..dataset.iris import COMMON_PREFIXES, prefixed_name
 from ..graph import Graph
 from .descriptions import select
 
@@ -72,9 +72,7 @@ def compact(iri: str, prefixes: dict[str, str]) -> str:
     >>> compact("http://e/a/b", {"e": "http://e/", "ea": "http://e/a/"}), compact("urn:x", {})
     ('ea:b', 'urn:x')
     """
-    best = max(((n, ns) for n, ns in prefixes.items() if iri.startswith(ns) and TERM.match(iri[len(ns):] or "_")),
-               key=lambda item: len(item[1]), default=None)
-    return iri if best is None or not iri[len(best[1]):] else f"{best[0]}:{iri[len(best[1]):]}"
+    return prefixed_name(iri, prefixes, TERM) or iri
 
 
 def _definition(kinds: set[tuple[str, str]], prefixes: dict[str, str]) -> dict | None:

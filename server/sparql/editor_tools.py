@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 
 from flask import current_app
 
+from ..dataset.iris import prefixed_name
 from ..http import i18n
 
 OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
@@ -48,7 +49,7 @@ def terms(graph, lang: str) -> list[Term]:
     chain = i18n.fallback_chain(lang)
     found: dict[str, dict] = {}
     for row in graph.select("vocabulary"):
-        name = compact(row["term"].value, graph.space.prefixes)
+        name = prefixed_name(row["term"].value, graph.space.prefixes)
         if name is None:
             continue
         entry = found.setdefault(name, {"kind": "class" if row["kind"].value == OWL_CLASS else "property",
@@ -57,22 +58,6 @@ def terms(graph, lang: str) -> list[Term]:
             entry["labels"].setdefault(row["label"].language or "", row["label"].value)
     return [Term(name, entry["kind"], _best(entry["labels"], chain), tuple(sorted(set(entry["labels"].values()))))
             for name, entry in sorted(found.items())]
-
-
-def compact(iri: str, prefixes: dict[str, str]) -> str | None:
-    """``iri`` as a prefixed name with the longest namespace that fits, or None.
-
-    >>> compact("https://w3id.org/dialogue55/ontology#memberOf", {"d55": "https://w3id.org/dialogue55/",
-    ...         "d55o": "https://w3id.org/dialogue55/ontology#"})
-    'd55o:memberOf'
-    >>> compact("http://example.org/a/b", {"ex": "http://example.org/"}) is None
-    True
-    """
-    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
-        local = iri[len(namespace):]
-        if iri.startswith(namespace) and local and all(c.isalnum() or c in "_-." for c in local):
-            return f"{prefix}:{local}"
-    return None
 
 
 def _best(labels: dict[str, str], chain: tuple[str, ...]) -> str:

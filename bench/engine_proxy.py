@@ -3,6 +3,8 @@
 Put it between ``dialogue55 serve --backend`` and the engine: it forwards every
 request to the engine as it comes (method, path, headers, body), counts them,
 and can wait a fixed time before each one, as a network between the two would.
+It reads the engine's answers as the server does (acknowledging at once, see
+:mod:`server.engine.connection`), so that it adds no wait of its own.
 The tests count the engine requests a page makes through it; the benchmark
 adds 2 ms per request to see how a page's latency grows with the number of
 requests it makes.
@@ -28,6 +30,8 @@ import time
 import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from server.engine.connection import open_connection
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection",
               "content-length", "host"}
@@ -122,8 +126,7 @@ def _handler(proxy: EngineProxy):
 
         def _ask(self, body: bytes, headers: dict):
             for attempt in (1, 2):  # the engine may have closed an idle connection: reopen once
-                connection = getattr(local, "connection", None) or http.client.HTTPConnection(
-                    proxy.host, proxy.port, timeout=60)
+                connection = getattr(local, "connection", None) or open_connection("http", proxy.host, proxy.port, 60)
                 local.connection = connection
                 try:
                     connection.request(self.command, self.path, body=body or None, headers=headers)

@@ -56,18 +56,20 @@ def triples_keeper(memo: Memo, wanted: list[tuple], bound: int):
     return keep
 
 
-def via_keeper(memo: Memo, bound: int):
+def via_keeper(memo: Memo, bound: int, predicates: list):
+    """What keeps, for each IRI a part's rows lead to, its quads by each of ``predicates`` (none is known too)."""
     def keep(rows: list[dict]) -> None:
         if len(rows) > bound:
             return
         found: dict = {}
         for row in rows:
-            quads = found.setdefault((row["s"], row["p"]), [])
-            if "o" in row and "g" in row:
-                quads.append(quad(row))
-        for k, quads in found.items():
-            if k not in memo.pairs:
-                memo.pairs[k] = sorted(set(quads), key=str)
+            quads = found.setdefault(row["s"], set())
+            if "p" in row and "o" in row and "g" in row:
+                quads.add(quad(row))
+        for s, quads in found.items():
+            for p in predicates:
+                if (s, p) not in memo.pairs:
+                    memo.pairs[s, p] = sorted((q for q in quads if q.predicate == p), key=str)
     return keep
 
 

@@ -509,7 +509,7 @@ def test_each_query_form_is_sent_with_the_accept_it_needs_and_the_time_limit_in_
         engine = backend.Engine(url, {})
         for query in ("SELECT * { ?s ?p ?o }", "ASK {}", "CONSTRUCT WHERE { ?s ?p ?o }", "DESCRIBE <http://e/a>"):
             engine.exchange(query, None, 2.5)
-    assert [accept for accept, _ in handler.seen] == ["application/sparql-results+json"] * 2 + [
+    assert [accept for accept, _ in handler.seen] == ["application/sparql-results+xml", "application/sparql-results+json"] + [
         "application/n-triples"] * 2
     assert all(fields["timeout"] == ["2500"] for _, fields in handler.seen)
 

@@ -9,11 +9,48 @@ than its bound covers nothing: the engine is asked again for what it missed.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from pyoxigraph import Quad
 
 from .memo import Memo
+
+BATCH = "?d55batch"  # which part of a batch a row answers
+
+
+class Part(NamedTuple):
+    """One part of a batch: its bound SELECT, what keeps its rows, the prefixes its text uses, and about
+    how many rows it should read (a guess, only to share the parts out between requests sent at once)."""
+
+    text: str
+    keep: Callable[[list[dict]], None]
+    prefixes: dict
+    rows: int = 10
+
+
+def shared_out(parts: list[Part], alone: int) -> list[list[int]]:
+    """The parts' indexes, in one group, or in two of about as many rows each when they should read more
+    than ``alone`` rows: two requests sent at once, which an engine answers on two threads.
+
+    >>> parts = [Part("", print, {}, rows) for rows in (80, 60, 50, 30, 10)]
+    >>> shared_out(parts, 100), shared_out(parts[3:], 100)
+    ([[0, 3, 4], [1, 2]], [[0, 1]])
+    """
+    if len(parts) < 2 or sum(part.rows for part in parts) <= alone:
+        return [list(range(len(parts)))]
+    groups: list[list[int]] = [[], []]
+    totals = [0, 0]
+    for index in sorted(range(len(parts)), key=lambda i: -parts[i].rows):
+        lighter = totals.index(min(totals))
+        groups[lighter].append(index)
+        totals[lighter] += parts[index].rows
+    return [sorted(group) for group in groups]
+
+
+def text(prologue: str, parts: list[Part], indexes: list[int]) -> str:
+    """One SELECT of the parts at ``indexes``, each row bound to its part's index in :data:`BATCH`."""
+    branches = " UNION ".join(f"{{ {{ {parts[i].text}\n}} BIND({i} AS {BATCH}) }}" for i in indexes)
+    return f"{prologue}SELECT * WHERE {{ {branches} }}"
 
 
 def row(names: list[str], solution) -> dict:

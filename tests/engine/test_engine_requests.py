@@ -70,7 +70,9 @@ def test_a_page_costs_the_same_for_few_or_many_statements(proxied):
     pages = ["page/algeria", "page/morocco", "page/8th-ministerial-conference", "page/dialogue-5-5"]
     sizes = [len(server.get(path).text) for path in pages]
     assert sizes == sorted(sizes) and sizes[-1] > 2 * sizes[0]  # from a few statements to many
-    assert len({engine_requests(server, proxy, path) for path in pages}) == 1
+    counts = [engine_requests(server, proxy, path) for path in pages]
+    # A large batch goes as two requests sent at once: one more request, never one more per statement.
+    assert counts == sorted(counts) and counts[-1] <= counts[0] + 1 <= PAGE_BUDGET, counts
 
 
 def test_paged_sides_cost_no_more_than_whole_ones(engine):

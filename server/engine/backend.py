@@ -54,7 +54,7 @@ from pyoxigraph import (
 
 from ..dataset.iris import prefixed_name
 from . import evaluation
-from .connection import open_connection
+from .connection import form_encoded, open_connection
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
@@ -200,7 +200,7 @@ class Engine:
         if self._address is None:
             raise EngineError("the SPARQL engine URL is not an http:// or https:// URL")
         try:
-            status, reason, reply = self._post(urllib.parse.urlencode(fields).encode(), headers, timeout)
+            status, reason, reply = self._post(form_encoded(fields), headers, timeout)
         except TimeoutError:
             raise TimedOut() from None
         except (OSError, http.client.HTTPException) as error:
@@ -213,7 +213,7 @@ class Engine:
             raise EngineError(message, status if 400 <= status < 500 else None, failed=status >= 500)
         if (cap := row_cap(reply)) is not None:
             self.row_caps.add(cap)
-        return standard_reply(reply, query_form(query))
+        return standard_reply(reply, query)
 
     def _post(self, body: bytes, headers: dict, timeout: float) -> tuple[int, str, "Reply"]:
         """One POST on this thread's connection; a kept-alive one the engine has closed is reopened once."""
@@ -352,7 +352,7 @@ ASK_TABLE = "__ASK_RETVAL"  # the one column of Virtuoso's answer to an ASK, in 
 ENGINE_BLANK = "nodeID://"  # what Virtuoso writes before a blank node's label (``nodeID://b10001``)
 
 
-def standard_reply(reply: Reply, form: str) -> Reply:
+def standard_reply(reply: Reply, query: str) -> Reply:
     """A SPARQL JSON or XML answer as the standard writes it: Virtuoso's dialect put right, anything else as it came.
 
     Virtuoso answers an ASK with a table of one column, ``__ASK_RETVAL`` (one
@@ -381,7 +381,7 @@ def standard_reply(reply: Reply, form: str) -> Reply:
         variables = document["head"].get("vars")
     except (ValueError, KeyError, TypeError, AttributeError):
         return reply  # not a table: the parser says what is wrong with it
-    if form == "ASK" and variables == [ASK_TABLE]:
+    if variables == [ASK_TABLE] and query_form(query) == "ASK":  # read only then: lexing a long text costs
         value = bindings[0].get(ASK_TABLE, {}).get("value") if bindings else None
         document = {"head": {}, "boolean": value not in (None, "0", "false")}
     else:

@@ -9,6 +9,10 @@ of Virtuoso took 60 ms instead of 17. A connection from :func:`open_connection`
 asks the kernel for an immediate acknowledgement (``TCP_QUICKACK``, which does
 not stay set) before each read of the socket, so the engine never waits for
 one. Where the option does not exist (outside Linux) it is an ordinary connection.
+
+:func:`form_encoded` writes a request's fields as ``urllib.parse.urlencode``
+does, in one ``str.translate`` instead of a Python step per character (a
+page's batch texts took 0.8 ms to encode that way).
 """
 
 from __future__ import annotations
@@ -18,6 +22,24 @@ import io
 import socket
 
 QUICKACK = getattr(socket, "TCP_QUICKACK", None)
+_UNRESERVED = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+# Each byte (as the latin-1 character of the same number) to what a form writes for it.
+_FORM = {byte: chr(byte) if byte in _UNRESERVED else "+" if byte == 0x20 else f"%{byte:02X}" for byte in range(256)}
+
+
+def form_encoded(fields: list[tuple[str, str]]) -> bytes:
+    """``application/x-www-form-urlencoded`` fields, byte for byte as ``urllib.parse.urlencode`` writes them.
+
+    >>> import urllib.parse
+    >>> fields = [("query", "SELECT * { ?s ?p 'é ~ & = + %' }"), ("timeout", "2500")]
+    >>> form_encoded(fields) == urllib.parse.urlencode(fields).encode()
+    True
+    """
+    return "&".join(f"{_quoted(name)}={_quoted(value)}" for name, value in fields).encode("ascii")
+
+
+def _quoted(text: str) -> str:
+    return text.encode("utf-8").decode("latin-1").translate(_FORM)
 
 
 class _QuickAckReader(io.RawIOBase):

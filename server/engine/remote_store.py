@@ -270,12 +270,9 @@ class RemoteStore:
         """Keep the rows of one answer to the parts at ``group``, unless the engine may have cut it."""
         if backend.row_cap(reply) is not None:  # the engine cut the answer at a cap it names: trust none of it
             return
-        result = _parsed(reply.media_type, reply.body)
-        if not isinstance(result, QuerySolutions):
-            raise problems.BadGateway("the SPARQL engine did not answer a page's SELECT with solutions")
-        names = [v.value for v in result.variables]
+        names, solutions = _solutions(reply)
         rows: dict[int, list[dict]] = {index: [] for index in group}
-        for row in result:
+        for row in solutions:
             found = batches.row(names, row)
             rows[int(found.pop(batches.BATCH[1:]).value)].append(found)
         if sum(map(len, rows.values())) >= min(backend.KNOWN_ROW_CAPS):  # the engine may have cut it: trust none
@@ -416,7 +413,7 @@ class RemoteStore:
         offset, size = 0, FIRST_PAGE
         while True:
             reply = self._exchange(f"{text} LIMIT {size} OFFSET {offset}", backend.SOLUTIONS)
-            rows = list(_parsed(reply.media_type, reply.body))
+            _, rows = _solutions(reply)
             for row in rows:
                 yield Quad(row["s"], row["p"], row["o"], row["g"] if named else DefaultGraph())
             cap = backend.row_cap(reply)  # a page cut at the engine's cap is not the last one
@@ -461,10 +458,10 @@ class RemoteStore:
     def _whole(self, graph_name: NamedNode) -> tuple[list[Triple] | None, int | None]:
         """The graph in one answer, or None if the engine cut it (flagged, or fewer triples than it counts);
         and the row cap the engine named, if it did."""
-        counted = _parsed(*self._exchange(_in_graph(GRAPH_SIZE, graph_name), backend.SOLUTIONS)[:2])
-        size = next((int(row["n"].value) for row in counted), 0)
+        _, counted = _solutions(self._exchange(_in_graph(GRAPH_SIZE, graph_name), backend.SOLUTIONS))
+        size = next((int(row["n"].value) for row in counted if row["n"] is not None), 0)
         reply = self._exchange(_in_graph(GRAPH_TRIPLES, graph_name), backend.SOLUTIONS)
-        rows = _parsed(reply.media_type, reply.body)
+        _, rows = _solutions(reply)
         triples = [Triple(row["s"], row["p"], row["o"]) for row in rows]
         cap = backend.row_cap(reply)
         return (triples if cap is None and len(triples) == size else None), cap
@@ -474,9 +471,9 @@ class RemoteStore:
         values = dict(values)
         query = backend.bind_values(_in_graph(text, values.pop("g")).replace("?KEY", f"?{key}") + str(page), values)
         reply = self._exchange(query, backend.SOLUTIONS)
-        result = _parsed(reply.media_type, reply.body)
-        keyed = Variable("key") in result.variables
-        rows = [(Triple(row["s"], row["p"], row["o"]), row["key"].value if keyed else "") for row in result]
+        names, solutions = _solutions(reply)
+        keyed = "key" in names
+        rows = [(Triple(row["s"], row["p"], row["o"]), row["key"].value if keyed else "") for row in solutions]
         return rows, backend.row_cap(reply) is not None or len(rows) >= page
 
     def _read_on(self, text: str, first: QuerySolutions, cap: int) -> QuerySolutions:
@@ -553,19 +550,38 @@ def window(query: str, read: int, size: int) -> str | None:
     return f"{query[:match.start()]}\nLIMIT {remaining} OFFSET {(offsets[0] if offsets else 0) + read}"
 
 
+def _solutions(reply: backend.Reply) -> tuple[list[str], list]:
+    """The variables and solutions of the engine's answer to one of our SELECTs, read to the end here
+    (a bad row must not surface mid-page); an answer that is not solutions is the engine's failure."""
+    try:
+        result = parse_query_results(reply.body, format=_results_format(reply.media_type))
+        if not isinstance(result, QuerySolutions):
+            raise problems.BadGateway("the SPARQL engine did not answer a page's SELECT with solutions")
+        return [v.value for v in result.variables], list(result)
+    except (SyntaxError, ValueError) as error:
+        raise _unreadable(error) from None
+
+
+def _results_format(media_type: str) -> QueryResultsFormat:
+    results_format = QueryResultsFormat.from_media_type(media_type)
+    if results_format is None:
+        raise SyntaxError(f"{media_type} is not a SPARQL results format")
+    return results_format
+
+
+def _unreadable(error: Exception) -> problems.BadGateway:
+    return problems.BadGateway(f"the SPARQL engine's answer could not be read: {backend.clean_message(str(error))}")
+
+
 def _parsed(media_type: str, body: bytes):
     """The engine's answer as pyoxigraph objects; an answer that cannot be read is the engine's failure."""
     try:
         if media_type == "application/n-triples":
             return [quad.triple for quad in parse(body, format=RdfFormat.N_TRIPLES)]
-        results_format = QueryResultsFormat.from_media_type(media_type)
-        if results_format is None:
-            raise SyntaxError(f"{media_type} is not a SPARQL results format")
-        result = parse_query_results(body, format=results_format)
+        result = parse_query_results(body, format=_results_format(media_type))
         if isinstance(result, QuerySolutions):  # read it all here: a bad row must not surface mid-page
             result = parse_query_results(result.serialize(format=QueryResultsFormat.TSV),
                                          format=QueryResultsFormat.TSV)
         return result
     except (SyntaxError, ValueError) as error:
-        raise problems.BadGateway(f"the SPARQL engine's answer could not be read: "
-                                  f"{backend.clean_message(str(error))}") from None
+        raise _unreadable(error) from None

@@ -18,32 +18,38 @@ from .memo import Memo
 BATCH = "?d55batch"  # which part of a batch a row answers
 
 
+# What a part costs an engine, in rows read (a guess, only to share a batch's parts out between requests):
+LOOKUP = 60     # a neighbourhood side, or a page of statements (Virtuoso 7.2: 5 ms for a side of 51 statements)
+FIXED = 30      # a fixed SELECT (an aggregate: 3 ms)
+JOIN = 2        # times the rows of a part that joins two patterns
+
+
 class Part(NamedTuple):
-    """One part of a batch: its bound SELECT, what keeps its rows, the prefixes its text uses, and about
-    how many rows it should read (a guess, only to share the parts out between requests sent at once)."""
+    """One part of a batch: its bound SELECT, what keeps its rows, the prefixes its text uses, and what
+    it costs the engine (:data:`LOOKUP`, :data:`FIXED`, or about the rows it reads)."""
 
     text: str
     keep: Callable[[list[dict]], None]
     prefixes: dict
-    rows: int = 10
+    cost: int = FIXED
 
 
 def shared_out(parts: list[Part], alone: int) -> list[list[int]]:
-    """The parts' indexes, in one group, or in two of about as many rows each when they should read more
-    than ``alone`` rows: two requests sent at once, which an engine answers on two threads.
+    """The parts' indexes, in one group, or in two of about the same cost when they cost more than
+    ``alone``: two requests sent at once, which an engine answers on two threads.
 
-    >>> parts = [Part("", print, {}, rows) for rows in (80, 60, 50, 30, 10)]
+    >>> parts = [Part("", print, {}, cost) for cost in (80, 60, 50, 30, 10)]
     >>> shared_out(parts, 100), shared_out(parts[3:], 100)
     ([[0, 3, 4], [1, 2]], [[0, 1]])
     """
-    if len(parts) < 2 or sum(part.rows for part in parts) <= alone:
+    if len(parts) < 2 or sum(part.cost for part in parts) <= alone:
         return [list(range(len(parts)))]
     groups: list[list[int]] = [[], []]
     totals = [0, 0]
-    for index in sorted(range(len(parts)), key=lambda i: -parts[i].rows):
+    for index in sorted(range(len(parts)), key=lambda i: -parts[i].cost):
         lighter = totals.index(min(totals))
         groups[lighter].append(index)
-        totals[lighter] += parts[index].rows
+        totals[lighter] += parts[index].cost
     return [sorted(group) for group in groups]
 
 

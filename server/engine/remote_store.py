@@ -82,9 +82,9 @@ NEIGHBOURHOOD = 1_000   # quads with the resource as subject, and as object
 FACTS = 5_000           # quads of the facts asked about many IRIs at once
 WHOLE = 5_000           # quads of one graph read whole
 BATCHED_QUADS = NAMED_QUADS + " LIMIT %d"
-# A batch that should read more rows than this goes as two requests at once (an engine answers them on two
-# threads: Virtuoso 7.2 answered the conference page's 250 rows in 19 ms so, against 32 ms in one request).
-ALONE = 150
+# A batch that costs more than this (see batches.Part) goes as two requests at once, which an engine answers
+# on two threads: Virtuoso 7.2 answered the conference page's 250 rows in 19 ms so, against 32 ms in one request.
+ALONE = 100
 POOL = 4  # threads sending second requests, shared by the requests being served
 # The rows of a SELECT of ?s ?p ?o, each with the graphs of ours that hold it (if any).
 # Inside OPTIONAL, what our graphs' IRIs start with is written as a literal ({ours}, a Literal's N-Triples form):
@@ -298,7 +298,7 @@ class RemoteStore:
                     text = backend.bind_values(BATCHED_QUADS % (NEIGHBOURHOOD + 1), {position: node, **ours})
                     keep = batches.keeper(covered, NEIGHBOURHOOD, lambda q, p=position: q[p], [node],
                                    lambda rows, k=(position, node): memo.partial.setdefault(k, rows), memo)
-                    parts.append(batches.Part(text, keep, {}, 50))
+                    parts.append(batches.Part(text, keep, {}, batches.LOOKUP))
         for subjects, predicates, *via in facts:
             parts += self._facts(memo, subjects, predicates, *via)
         wanted = [t for t in dict.fromkeys(triples) if not any(isinstance(term, BlankNode) for term in t)
@@ -318,7 +318,7 @@ class RemoteStore:
             key = backend.bind_values(query, self._values(query, substitutions))
             if key not in memo.answers:
                 text = WITH_GRAPHS.format(select=key, ours=self.ours)
-                parts.append(batches.Part(text, batches.statements_keeper(memo, key), prefixes or {}, 50))
+                parts.append(batches.Part(text, batches.statements_keeper(memo, key), prefixes or {}, batches.LOOKUP))
         return parts
 
     def _facts(self, memo: Memo, subjects, predicates, via: NamedNode | None = None) -> list[batches.Part]:
@@ -331,11 +331,12 @@ class RemoteStore:
             text = FACTS_VIA.format(via=backend.term_text([via], prefixes), ours=self.ours, limit=FACTS + 1,
                                     predicates=backend.term_text(predicates, prefixes))
             text = backend.bind_values(text, {"x": subjects, "ours": self.ours}, prefixes)
-            return [batches.Part(text, batches.via_keeper(memo, FACTS, predicates), {}, len(subjects) * len(predicates))]
+            cost = batches.JOIN * len(subjects) * len(predicates)
+            return [batches.Part(text, batches.via_keeper(memo, FACTS, predicates), {}, cost)]
         if predicates is None:
             values = {"s": subjects, "ours": self.ours}
             keep = batches.keeper(memo.subjects, FACTS, lambda q: q["s"], subjects)
-            text, rows = BATCHED_QUADS % (FACTS + 1), 10 * len(subjects)
+            text, cost = BATCHED_QUADS % (FACTS + 1), 10 * len(subjects)
         else:
             predicates = list(dict.fromkeys(predicates))
             subjects = [s for s in subjects if any((s, p) not in memo.pairs for p in predicates)]
@@ -343,10 +344,10 @@ class RemoteStore:
             pairs = [(s, p) for s in subjects for p in predicates]
             keep = batches.keeper(memo.pairs, FACTS, lambda q: (q["s"], q["p"]), pairs)
             text = FACTS_BY.format(predicates=backend.term_text(predicates, prefixes), limit=FACTS + 1)
-            rows = len(pairs)
+            cost = len(pairs)
         if not subjects:
             return []
-        return [batches.Part(backend.bind_values(text, values, prefixes), keep, {}, rows)]
+        return [batches.Part(backend.bind_values(text, values, prefixes), keep, {}, cost)]
 
     def named_graphs(self) -> Iterator[NamedNode]:
         """The names of the engine's named graphs."""

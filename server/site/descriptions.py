@@ -76,10 +76,10 @@ def exists(store: Store, iri: str) -> bool:
 
 def describe(graph: Graph, iri: str, out_page: int = 1, in_page: int = 1, size: int = 100) -> Description:
     """The description of ``iri``: a page of each side; :class:`problems.NotFound` if it is unknown."""
-    if not exists(graph.store, iri):  # over an engine this reads the resource's neighbourhood, kept for the request
-        raise problems.NotFound(f"there is no resource <{iri}> in this dataset")
     node = NamedNode(iri)
     _prefetch(graph, node, {"s": out_page, "o": in_page}, size)
+    if not exists(graph.store, iri):
+        raise problems.NotFound(f"there is no resource <{iri}> here")
     sides = {position: side(graph, position, iri, page, size) for position, page in (("s", out_page), ("o", in_page))}
     graph.prefetch(triples=[t for count, triples in sides.values() if count > size for t in triples])
     outgoing, incoming = (_side(graph, *sides[position], page, size)
@@ -89,8 +89,8 @@ def describe(graph: Graph, iri: str, out_page: int = 1, in_page: int = 1, size: 
 
 
 def _prefetch(graph: Graph, node: NamedNode, pages: dict[str, int], size: int) -> None:
-    """The counts not known yet, and the page of statements (with their graphs) of a side that may
-    not fit in one page."""
+    """In one batch: the resource's neighbourhood, the counts not known yet, and the page of
+    statements (with their graphs) of a side that may not fit in one page."""
     if not graph.batches:
         return
     counts, windows = [], []
@@ -100,7 +100,7 @@ def _prefetch(graph: Graph, node: NamedNode, pages: dict[str, int], size: int) -
             counts.append((graph.query_text(COUNTS[position]), {position: node}))
         if count is None or count > size:
             windows.append((window(graph, "statements", size, (page - 1) * size), {position: node}))
-    graph.prefetch(selects=counts, statements=windows)
+    graph.prefetch(neighbourhoods=[node], selects=counts, statements=windows)
 
 
 def side(graph: Graph, position: str, iri: str, page: int, size: int) -> tuple[int, list[tuple]]:

@@ -46,7 +46,7 @@ def identify(slug: str):
 
 @bp.route("/page/<slug>")
 def page(slug: str):
-    iri = resource_iri(slug)
+    iri = resource_iri(slug, described=True)
     description = descriptions.describe(graph(), iri, page_number("out"), page_number("in"), page_size())
     view = pages.resource_page(graph(), reader.linker(), description, f"/data/{slug}", f"/page/{slug}")
     reading_href = reader.linker().local(f"/read/{slug}") if reading.is_source(graph(), iri) else None
@@ -67,7 +67,7 @@ def read(slug: str):
 @bp.route("/data/<name>")
 def data(name: str):
     slug, fmt = document_format(name, RDF_OFFERS)
-    iri = resource_iri(slug)
+    iri = resource_iri(slug, described=True)
     description = descriptions.describe(graph(), iri, page_number("out"), page_number("in"), page_size())
     response = rdf(descriptions.quads(graph(), description), fmt)
     return with_links(response, f"/data/{slug}", fmt, f"/page/{slug}", description)
@@ -107,10 +107,11 @@ def wikidata(qid: str):
 # --- helpers --------------------------------------------------------------
 
 
-def resource_iri(slug: str) -> str:
-    """The IRI of an existing resource, or :class:`problems.NotFound`."""
+def resource_iri(slug: str, described: bool = False) -> str:
+    """The IRI of an existing resource, or :class:`problems.NotFound`. ``described``: it is about to be
+    described, which finds whether it exists with the rest (over an engine, in the same request)."""
     iri = graph().space.iri("id", slug) if is_slug(slug) else None
-    if iri is None or not descriptions.exists(graph().store, iri):
+    if iri is None or not (described or descriptions.exists(graph().store, iri)):
         raise problems.NotFound(f"there is no resource named {slug[:80]!r} here")
     return iri
 

@@ -182,5 +182,6 @@ def test_a_batch_answers_later_lookups_the_same_as_the_engine(engine):
                 store.prefetch(graphs=[provenance])
             with proxy.counting() as later:
                 batched = [sorted(map(str, store.quads_for_pattern(*lookup))) for lookup in lookups]
-    assert batch.requests == 1 and whole.requests == dumped.requests and later.requests == 0
+    # one batch: three parts in at most two requests sent at once
+    assert batch.requests <= 2 and whole.requests == dumped.requests and later.requests == 0
     assert batched == alone and all(alone)

@@ -54,7 +54,10 @@ def shared_out(parts: list[Part], alone: int) -> list[list[int]]:
 
 
 def text(prologue: str, parts: list[Part], indexes: list[int]) -> str:
-    """One SELECT of the parts at ``indexes``, each row bound to its part's index in :data:`BATCH`."""
+    """One SELECT of the parts at ``indexes``, each row bound to its part's index in :data:`BATCH`; one
+    part alone as it is (its rows are its own: wrapped, it costs Virtuoso 7.2 about 1.6 ms more)."""
+    if len(indexes) == 1:
+        return prologue + parts[indexes[0]].text
     branches = " UNION ".join(f"{{ {{ {parts[i].text}\n}} BIND({i} AS {BATCH}) }}" for i in indexes)
     return f"{prologue}SELECT * WHERE {{ {branches} }}"
 

@@ -272,9 +272,10 @@ class RemoteStore:
             return
         names, solutions = _solutions(reply)
         rows: dict[int, list[dict]] = {index: [] for index in group}
+        alone = group[0] if len(group) == 1 else None  # sent as it is, without the part's index
         for row in solutions:
             found = batches.row(names, row)
-            rows[int(found.pop(batches.BATCH[1:]).value)].append(found)
+            rows[alone if alone is not None else int(found.pop(batches.BATCH[1:]).value)].append(found)
         if sum(map(len, rows.values())) >= min(backend.KNOWN_ROW_CAPS):  # the engine may have cut it: trust none
             return
         for index, found in rows.items():

@@ -82,6 +82,10 @@ NEIGHBOURHOOD = 1_000   # quads with the resource as subject, and as object
 FACTS = 5_000           # quads of the facts asked about many IRIs at once
 WHOLE = 5_000           # quads of one graph read whole
 BATCHED_QUADS = NAMED_QUADS + " LIMIT %d"
+# One side of a resource's neighbourhood, the resource written in the pattern (its N-Triples form, as a NamedNode
+# writes it): bound by VALUES instead, the object side took Virtuoso 7.2 2.45 ms against 2.20, Oxigraph 1.10 against 0.79.
+SIDE = {"s": "SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} BIND({node} AS ?s) %s }} LIMIT {limit}" % OURS,
+        "o": "SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} BIND({node} AS ?o) %s }} LIMIT {limit}" % OURS}
 # A batch that costs more than this (see batches.Part) goes as two requests at once, which an engine answers
 # on two threads: Virtuoso 7.2 answered the conference page's 250 rows in 19 ms so, against 32 ms in one request.
 ALONE = 100
@@ -296,7 +300,10 @@ class RemoteStore:
         for node in dict.fromkeys(neighbourhoods):
             for position, covered in (("s", memo.subjects), ("o", memo.objects)):
                 if node not in covered and (position, node) not in memo.partial and not isinstance(node, BlankNode):
-                    text = backend.bind_values(BATCHED_QUADS % (NEIGHBOURHOOD + 1), {position: node, **ours})
+                    if isinstance(node, NamedNode):
+                        text = backend.bind_values(SIDE[position].format(node=node, limit=NEIGHBOURHOOD + 1), ours)
+                    else:  # a literal: an object only, bound as a value
+                        text = backend.bind_values(BATCHED_QUADS % (NEIGHBOURHOOD + 1), {position: node, **ours})
                     keep = batches.keeper(covered, NEIGHBOURHOOD, lambda q, p=position: q[p], [node],
                                    lambda rows, k=(position, node): memo.partial.setdefault(k, rows), memo)
                     parts.append(batches.Part(text, keep, {}, batches.LOOKUP))

@@ -148,12 +148,19 @@ def term_text(terms, prefixes: dict[str, str] | None = None, separator: str = ",
     'e:a, <http://f/b#c>, "x"@fr'
     """
     written = []
+    names = tuple(prefixes.items()) if prefixes else ()
     for term in terms:
         if not isinstance(term, (NamedNode, Literal)):
             raise ValueError(f"only IRIs and literals are bound in a query, not {type(term).__name__}")
-        name = prefixed_name(term.value, prefixes) if prefixes and isinstance(term, NamedNode) else None
+        name = _prefixed_name(term.value, names) if names and isinstance(term, NamedNode) else None
         written.append(name or str(term))  # str() of a term is its N-Triples form
     return separator.join(written)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _prefixed_name(iri: str, names: tuple) -> str | None:
+    """:func:`prefixed_name`, remembered: a page's batches name the same IRIs again and again."""
+    return prefixed_name(iri, dict(names))
 
 
 class Engine:

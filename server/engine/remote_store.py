@@ -24,15 +24,7 @@ What differs from the embedded store, and why:
   IRIs, the graphs of many statements, whole graphs, fixed SELECTs), a lookup
   of one resource alone (``quads_for_pattern(x, None, None)``) reads its
   neighbourhood, and later lookups inside what was read cost no request.
-- Whole graphs (:meth:`RemoteStore.dump`, :meth:`RemoteStore.graph_triples`,
-  :meth:`RemoteStore.named_quads`: the dumps, graph documents and the Graph
-  Store Protocol) are read graph by graph: in one answer when the engine sends
-  as many triples as it counts in the graph, else **by key**: pages sorted by
-  subject, each starting after the last subject the previous page held whole
-  (then by predicate within a subject too large for a page, then by object),
-  never by ``OFFSET``. An engine's row cap (Virtuoso's
-  ``ResultSetMaxRows``, flagged by ``X-SPARQL-MaxRows``) or its refusal of deep
-  sorted windows (``MaxSortedTopRows``) cannot cut them short.
+- Whole graphs are read to their end whatever the engine's row cap: see :mod:`.whole_graphs`.
 - The engine's failures become :class:`problems.BadGateway` (502), and its
   silence past the time limit :class:`problems.Unavailable` (503), as a page
   cannot be built without its data.
@@ -58,13 +50,12 @@ from pyoxigraph import (
     RdfFormat,
     Triple,
     Variable,
-    parse,
     parse_query_results,
     serialize,
 )
 
 from ..http import problems
-from . import backend, batches
+from . import answers, backend, batches, whole_graphs
 from .memo import UNION, Memo
 
 FIRST_PAGE = 100
@@ -101,17 +92,6 @@ FACTS_BY = "SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?p IN ({p
 FACTS_VIA = ("SELECT DISTINCT ?s ?p ?o ?g WHERE {{ GRAPH ?h {{ ?x {via} ?s }} FILTER(STRSTARTS(STR(?h), ?ours)) "
              "FILTER(isIRI(?s)) OPTIONAL {{ GRAPH ?g {{ ?s ?p ?o }} "
              "FILTER(?p IN ({predicates}) && STRSTARTS(STR(?g), {ours})) }} }} LIMIT {limit}")
-# Paging a whole graph by key: the statements whose ?KEY (s, p or o; never a blank node) sorts after ?after
-# (or at it), a page at a time; the statements whose ?KEY is a blank node come in one answer of their own.
-# Rows per page: below every row cap known (Virtuoso's 10,000 as shipped), so that a silent cut cannot pass for an
-# end; or the cap the engine named when it cut the whole graph (Virtuoso's X-SPARQL-MaxRows), fewer pages.
-KEY_PAGE = 1_000
-KEYED = ("SELECT ?s ?p ?o ?key WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?KEY)%s) BIND(STR(?KEY) AS ?key) } "
-         "ORDER BY ?key LIMIT ")
-KEYED_FIRST, KEYED_AFTER, KEYED_FROM = (KEYED % "", KEYED % " && STR(?KEY) > ?after", KEYED % " && STR(?KEY) >= ?after")
-BLANK_KEYED = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isBlank(?KEY)) } LIMIT "
-GRAPH_SIZE = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-GRAPH_TRIPLES = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 # Our graphs, and whether the engine's default graph is their union: what serving needs of the engine.
 OUR_GRAPH_COUNT = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } %s }" % OURS
 UNION_DEFAULT = "ASK WHERE { GRAPH ?g { ?s ?p ?o } %s ?s ?p ?o }" % OURS
@@ -205,7 +185,7 @@ class RemoteStore:
             return kept
         text = backend.bind_values(backend.with_prefixes(query, prefixes or {}), values)
         reply = self._exchange(text, backend.accept_for(query))
-        result = _parsed(reply.media_type, reply.body)
+        result = answers.parsed(reply.media_type, reply.body)
         cap = backend.row_cap(reply)
         if cap is not None and isinstance(result, QuerySolutions):
             result = self._read_on(text, result, cap)
@@ -274,7 +254,7 @@ class RemoteStore:
         """Keep the rows of one answer to the parts at ``group``, unless the engine may have cut it."""
         if backend.row_cap(reply) is not None:  # the engine cut the answer at a cap it names: trust none of it
             return
-        names, solutions = _solutions(reply)
+        names, solutions = answers.solutions(reply)
         rows: dict[int, list[dict]] = {index: [] for index in group}
         alone = group[0] if len(group) == 1 else None  # sent as it is, without the part's index
         for row in solutions:
@@ -369,7 +349,7 @@ class RemoteStore:
     def dump(self, output=None, format: RdfFormat | None = None, *, from_graph=None, prefixes=None):
         """One graph serialised in ``format`` (a graph format): the named graph ``from_graph``, or the union.
 
-        Read to the end, in one answer or by key (see the module's docstring).
+        Read to the end, in one answer or by key (see :mod:`.whole_graphs`).
         """
         if isinstance(from_graph, DefaultGraph):
             triples = self.union_triples()
@@ -380,16 +360,9 @@ class RemoteStore:
         return serialize(triples, output, format, prefixes=prefixes)
 
     def graph_triples(self, graph_name: NamedNode) -> Iterator[Triple]:
-        """Every triple of the named graph ``graph_name``, to the end whatever the engine's row cap.
-
-        First in one unsorted answer, kept if it holds as many triples as the
-        engine counts in the graph (cheap on an engine without a cap: sorting
-        a large graph page by page costs Oxigraph seconds a page); else read by key.
-        """
-        whole, cap = self._whole(graph_name)
-        if whole is not None:
-            return iter(whole)
-        return (triple for triple, _ in self._keyed(graph_name, {}, ("s", "p", "o"), cap or KEY_PAGE))
+        """Every triple of the named graph ``graph_name``, to the end whatever the engine's row cap
+        (see :mod:`.whole_graphs`)."""
+        return whole_graphs.graph_triples(self._exchange, graph_name)
 
     def named_quads(self) -> Iterator[Quad]:
         """Every quad of our named graphs, graph by graph: the dataset as published (the dumps)."""
@@ -422,68 +395,13 @@ class RemoteStore:
         offset, size = 0, FIRST_PAGE
         while True:
             reply = self._exchange(f"{text} LIMIT {size} OFFSET {offset}", backend.SOLUTIONS)
-            _, rows = _solutions(reply)
+            _, rows = answers.solutions(reply)
             for row in rows:
                 yield Quad(row["s"], row["p"], row["o"], row["g"] if named else DefaultGraph())
             cap = backend.row_cap(reply)  # a page cut at the engine's cap is not the last one
             if not rows or (len(rows) < size and cap is None):
                 return
             offset, size = offset + len(rows), min(size * 10, LARGEST_PAGE, cap or LARGEST_PAGE)
-
-    def _keyed(self, graph_name: NamedNode, bound: dict, free: tuple[str, ...],
-               page: int) -> Iterator[tuple[Triple, str]]:
-        """The triples of ``graph_name`` with ``bound`` terms, sorted and paged by the string of ``free[0]``.
-
-        A full page (``page`` rows, or fewer that the engine flags as cut)
-        keeps the rows before its last key, and the next page starts at that
-        key; a page that one key fills is read by the next variable within it.
-        """
-        key, fixed = free[0], {"g": graph_name, **bound}
-        if key != "p":  # a subject or an object may be a blank node, which no key can name again
-            rows, cut = self._key_page(BLANK_KEYED, key, fixed, page)
-            if cut:
-                raise problems.BadGateway("the SPARQL engine holds more statements about blank nodes in one graph "
-                                          f"than it returns in one answer ({len(rows)}); they cannot be paged")
-            yield from rows
-        text, after = KEYED_FIRST, None
-        while True:
-            rows, cut = self._key_page(text, key, fixed if after is None else {**fixed, "after": after}, page)
-            if not cut:
-                yield from rows
-                return
-            last = rows[-1][1]
-            whole = [row for row in rows if row[1] != last]
-            yield from whole
-            if whole:
-                text, after = KEYED_FROM, Literal(last)
-                continue
-            if len(free) == 1:
-                raise problems.BadGateway("the SPARQL engine holds more statements of one subject, predicate and "
-                                          "object text than it returns in one answer; they cannot be paged")
-            term = getattr(rows[-1][0], {"s": "subject", "p": "predicate"}[key])
-            yield from self._keyed(graph_name, {**bound, key: term}, free[1:], page)
-            text, after = KEYED_AFTER, Literal(last)
-
-    def _whole(self, graph_name: NamedNode) -> tuple[list[Triple] | None, int | None]:
-        """The graph in one answer, or None if the engine cut it (flagged, or fewer triples than it counts);
-        and the row cap the engine named, if it did."""
-        _, counted = _solutions(self._exchange(_in_graph(GRAPH_SIZE, graph_name), backend.SOLUTIONS))
-        size = next((int(row["n"].value) for row in counted if row["n"] is not None), 0)
-        reply = self._exchange(_in_graph(GRAPH_TRIPLES, graph_name), backend.SOLUTIONS)
-        _, rows = _solutions(reply)
-        triples = [Triple(row["s"], row["p"], row["o"]) for row in rows]
-        cap = backend.row_cap(reply)
-        return (triples if cap is None and len(triples) == size else None), cap
-
-    def _key_page(self, text: str, key: str, values: dict, page: int) -> tuple[list[tuple[Triple, str]], bool]:
-        """One page of a keyed read: its (triple, key) rows, and whether it was cut (full, or flagged by the engine)."""
-        values = dict(values)
-        query = backend.bind_values(_in_graph(text, values.pop("g")).replace("?KEY", f"?{key}") + str(page), values)
-        reply = self._exchange(query, backend.SOLUTIONS)
-        names, solutions = _solutions(reply)
-        keyed = "key" in names
-        rows = [(Triple(row["s"], row["p"], row["o"]), row["key"].value if keyed else "") for row in solutions]
-        return rows, backend.row_cap(reply) is not None or len(rows) >= page
 
     def _read_on(self, text: str, first: QuerySolutions, cap: int) -> QuerySolutions:
         """The rest of a SELECT the engine cut after ``cap`` rows, in windows of ``cap`` rows after the first.
@@ -498,7 +416,8 @@ class RemoteStore:
         read = len(lines) - 1
         while (query := window(text, read, cap)) is not None:
             reply = self._exchange(query, backend.SOLUTIONS)
-            page = _parsed(reply.media_type, reply.body).serialize(format=QueryResultsFormat.TSV).splitlines(True)[1:]
+            answer = answers.parsed(reply.media_type, reply.body)
+            page = answer.serialize(format=QueryResultsFormat.TSV).splitlines(True)[1:]
             lines += page
             read += len(page)
             if not page or (len(page) < cap and backend.row_cap(reply) is None):
@@ -531,12 +450,6 @@ def _continued(first: list[Quad], graph_name, rest: Iterator[Quad]) -> Iterator[
     yield from (quad for quad in rest if quad not in seen)
 
 
-def _in_graph(text: str, graph_name: NamedNode) -> str:
-    """``text`` with ``GRAPH ?g`` naming ``graph_name``, by its N-Triples form (a NamedNode's, as in a VALUES
-    block): engines look a constant graph up by index, where a VALUES-bound ?g makes Oxigraph scan every graph."""
-    return text.replace("GRAPH ?g", f"GRAPH {NamedNode(graph_name.value)}")
-
-
 _WINDOW = re.compile(r"(?:\s+(?:LIMIT\s+(?P<limit>\d+)|OFFSET\s+(?P<offset>\d+))){0,2}\s*$", re.IGNORECASE)
 
 
@@ -557,40 +470,3 @@ def window(query: str, read: int, size: int) -> str | None:
     if remaining <= 0:
         return None
     return f"{query[:match.start()]}\nLIMIT {remaining} OFFSET {(offsets[0] if offsets else 0) + read}"
-
-
-def _solutions(reply: backend.Reply) -> tuple[list[str], list]:
-    """The variables and solutions of the engine's answer to one of our SELECTs, read to the end here
-    (a bad row must not surface mid-page); an answer that is not solutions is the engine's failure."""
-    try:
-        result = parse_query_results(reply.body, format=_results_format(reply.media_type))
-        if not isinstance(result, QuerySolutions):
-            raise problems.BadGateway("the SPARQL engine did not answer a page's SELECT with solutions")
-        return [v.value for v in result.variables], list(result)
-    except (SyntaxError, ValueError) as error:
-        raise _unreadable(error) from None
-
-
-def _results_format(media_type: str) -> QueryResultsFormat:
-    results_format = QueryResultsFormat.from_media_type(media_type)
-    if results_format is None:
-        raise SyntaxError(f"{media_type} is not a SPARQL results format")
-    return results_format
-
-
-def _unreadable(error: Exception) -> problems.BadGateway:
-    return problems.BadGateway(f"the SPARQL engine's answer could not be read: {backend.clean_message(str(error))}")
-
-
-def _parsed(media_type: str, body: bytes):
-    """The engine's answer as pyoxigraph objects; an answer that cannot be read is the engine's failure."""
-    try:
-        if media_type == "application/n-triples":
-            return [quad.triple for quad in parse(body, format=RdfFormat.N_TRIPLES)]
-        result = parse_query_results(body, format=_results_format(media_type))
-        if isinstance(result, QuerySolutions):  # read it all here: a bad row must not surface mid-page
-            result = parse_query_results(result.serialize(format=QueryResultsFormat.TSV),
-                                         format=QueryResultsFormat.TSV)
-        return result
-    except (SyntaxError, ValueError) as error:
-        raise _unreadable(error) from None

@@ -26,7 +26,7 @@ def read(graph, target: GraphTarget, fmt: Format) -> Answer:
     iri = None if target.iri is None else graph.published_iri(target.iri)
     if iri is not None and not graph.store.contains_named_graph(NamedNode(iri)):
         raise problems.NotFound(f"this dataset has no graph named <{target.iri}>")
-    if graph.engine:  # read by key, past the engine's row cap (see server.engine.remote_store)
+    if graph.engine:  # read by key, past the engine's row cap (see server.engine.whole_graphs)
         return graph.whole_graph(iri, fmt.writer)
     job = Job(WHOLE_GRAPH, results_format=None, graph_format=fmt.writer,
               default_graphs=(iri,) if iri is not None else None)

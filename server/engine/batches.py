@@ -63,8 +63,9 @@ def text(prologue: str, parts: list[Part], indexes: list[int]) -> str:
 
 
 def row(names: list[str], solution) -> dict:
-    """A solution as a dict of its bound variables."""
-    return {name: term for name, term in zip(names, solution) if term is not None}
+    """A solution as a dict of its variables, None where one is unbound (built in C: a third of the time
+    of leaving those out)."""
+    return dict(zip(names, solution))
 
 
 def quad(row: dict) -> Quad:
@@ -110,7 +111,7 @@ def via_keeper(memo: Memo, bound: int, predicates: list):
         found: dict = {}
         for row in rows:
             quads = found.setdefault(row["s"], set())
-            if "p" in row and "o" in row and "g" in row:
+            if row.get("g") is not None:  # bound with its ?p and ?o: the IRI has a fact by one of them
                 quads.add(quad(row))
         for s, quads in found.items():
             for p in predicates:
@@ -124,7 +125,7 @@ def statements_keeper(memo: Memo, key: str):
         found: dict = {}
         for row in rows:
             quads = found.setdefault((row["s"], row["p"], row["o"], None), [])
-            if "g" in row:
+            if row.get("g") is not None:
                 quads.append(quad(row))
         memo.patterns.update((k, sorted(v, key=str)) for k, v in found.items())
         memo.remember_answer(key, ["s", "p", "o"], [{"s": s, "p": p, "o": o} for s, p, o, _ in found])
@@ -133,6 +134,7 @@ def statements_keeper(memo: Memo, key: str):
 
 def answer_keeper(memo: Memo, key: str):
     def keep(rows: list[dict]) -> None:
+        rows = [{name: term for name, term in row.items() if term is not None} for row in rows]
         names = list(dict.fromkeys(name for row in rows for name in row))
         memo.remember_answer(key, names, rows)
     return keep

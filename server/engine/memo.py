@@ -97,14 +97,15 @@ class Memo:
 
 
 def solutions(variables: list[str], rows: list[dict]):
-    """``QuerySolutions`` holding ``rows`` (name -> term), made by pyoxigraph's own JSON results parser.
+    """``QuerySolutions`` holding ``rows`` (name -> term, None: unbound), made by pyoxigraph's own JSON results parser.
 
     >>> rows = solutions(["s", "l"], [{"s": NamedNode("http://e/a"), "l": Literal("x", language="fr")}, {}])
     >>> [(r["s"], r["l"]) for r in rows]
     [(<NamedNode value=http://e/a>, <Literal value=x language=fr>), (None, None)]
     """
     body = {"head": {"vars": variables},
-            "results": {"bindings": [{name: _json(term) for name, term in row.items()} for row in rows]}}
+            "results": {"bindings": [{name: _json(term) for name, term in row.items() if term is not None}
+                                     for row in rows]}}
     return parse_query_results(json.dumps(body).encode("utf-8"), format=QueryResultsFormat.JSON)
 
 

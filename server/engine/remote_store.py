@@ -35,7 +35,8 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from typing import Iterable, Iterator
 
@@ -246,9 +247,18 @@ class RemoteStore:
         others = [self._pool.submit(self._exchange, query, backend.SOLUTIONS) for query in queries[1:]]
         try:
             first = self._exchange(queries[0], backend.SOLUTIONS)
-        finally:
-            replies = [future.result() for future in others]  # wait for them: their error, or the first's, is raised
+        finally:  # wait for them: their error, or the first's, is raised
+            replies = [self._awaited(future) for future in others]
         return [first, *replies]
+
+    def _awaited(self, future: Future) -> backend.Reply:
+        """A second request's answer, within the time limit even if it waited for a thread of the pool
+        (they are shared: under load a second request may queue behind others)."""
+        try:
+            return future.result(timeout=self.timeout)
+        except FutureTimeout:
+            future.cancel()
+            raise self._problem(backend.TimedOut()) from None
 
     def _keep(self, reply: backend.Reply, parts: list[batches.Part], group: list[int]) -> None:
         """Keep the rows of one answer to the parts at ``group``, unless the engine may have cut it."""

@@ -59,8 +59,14 @@ class _QuickAckReader(io.RawIOBase):
         return self._sock.recv_into(buffer)
 
 
+def quick_ack_reader(sock: socket.socket, size: int = io.DEFAULT_BUFFER_SIZE) -> io.BufferedReader:
+    """A buffered reader of ``sock`` that asks for an immediate acknowledgement before each read
+    (an ordinary one where the option does not exist)."""
+    return io.BufferedReader(_QuickAckReader(sock) if QUICKACK is not None else socket.SocketIO(sock, "rb"), size)
+
+
 class _QuickAckSocket:
-    """A socket whose ``makefile("rb")`` (how http.client reads a response) reads through :class:`_QuickAckReader`."""
+    """A socket whose ``makefile("rb")`` (how http.client reads a response) is a :func:`quick_ack_reader`."""
 
     def __init__(self, sock: socket.socket):
         self._sock = sock
@@ -68,7 +74,7 @@ class _QuickAckSocket:
     def makefile(self, mode: str = "r", *args, **kwargs):
         if mode != "rb":
             return self._sock.makefile(mode, *args, **kwargs)
-        return io.BufferedReader(_QuickAckReader(self._sock))
+        return quick_ack_reader(self._sock)
 
     def __getattr__(self, name):
         return getattr(self._sock, name)

@@ -8,8 +8,9 @@ time limit or when the client leaves; :mod:`.answer_cache` keeps complete
 answers by dataset version; :mod:`.backend` and :mod:`.remote_store` speak to
 an external SPARQL 1.1 engine, the latter as the part of pyoxigraph's ``Store``
 API the pages use, reading in batches (:mod:`.batches`) kept for one request by :mod:`.memo`;
-:mod:`.answers` reads the engine's answers as pyoxigraph objects, and
-:mod:`.whole_graphs` reads a whole graph to its end whatever the engine's row cap.
+:mod:`.answers` reads the engine's answers as pyoxigraph objects,
+:mod:`.whole_graphs` reads a whole graph to its end whatever the engine's row cap, and
+:mod:`.connection` is the HTTP connection each thread keeps to the engine.
 
 Imports: :mod:`server.dataset` and the framework-free modules of
 :mod:`server.http` (:mod:`~server.http.problems`, :mod:`~server.http.lru`);

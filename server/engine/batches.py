@@ -1,10 +1,13 @@
-"""What each part of a batch read from an external engine keeps of its rows, in a request's :class:`~.memo.Memo`.
+"""The parts of a batch read from an external engine: how they are sent, and what each keeps of its rows.
 
 :meth:`RemoteStore.prefetch <server.engine.remote_store.RemoteStore.prefetch>`
-sends one SELECT made of parts (a neighbourhood, the facts of many IRIs, the
-graphs of many statements, fixed SELECTs); each part comes with a keeper from
-here, which files its rows under what they cover. A part that read more rows
-than its bound covers nothing: the engine is asked again for what it missed.
+reads in one round what a page will look up, as parts (a neighbourhood, the
+facts of many IRIs, the graphs of many statements, fixed SELECTs): one SELECT
+of them all (:func:`text`), or two sent at once when they cost more than one
+request should (:func:`shared_out`). Each part comes with a keeper from here,
+which files its rows in the request's :class:`~.memo.Memo` under what they
+cover. A part that read more rows than its bound covers nothing: the engine is
+asked again for what it missed.
 """
 
 from __future__ import annotations

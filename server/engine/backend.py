@@ -133,7 +133,7 @@ def bind_values(query: str, values: dict, prefixes: dict[str, str] | None = None
     blocks = [f"VALUES ({' '.join(f'?{name}' for name in single)}) {{ ({row(single.values())}) }}"] if single else []
     for name, terms in values.items():
         if isinstance(name, tuple):
-            rows = " ".join(f"({row(terms)})" for terms in terms)
+            rows = " ".join(f"({row(one)})" for one in terms)
             blocks.append(f"VALUES ({' '.join(f'?{n}' for n in name)}) {{ {rows} }}")
         elif isinstance(terms, (list, tuple)):
             blocks.append(f"VALUES ?{name} {{ {row(terms)} }}")

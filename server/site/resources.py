@@ -108,8 +108,9 @@ def wikidata(qid: str):
 
 
 def resource_iri(slug: str, described: bool = False) -> str:
-    """The IRI of an existing resource, or :class:`problems.NotFound`. ``described``: it is about to be
-    described, which finds whether it exists with the rest (over an engine, in the same request)."""
+    """The IRI of an existing resource, or :class:`problems.NotFound`. ``described``: the IRI of any slug,
+    as it is about to be described, which finds whether it exists with the rest (over an engine, in the
+    same request) and is the 404 if not."""
     iri = graph().space.iri("id", slug) if is_slug(slug) else None
     if iri is None or not (described or descriptions.exists(graph().store, iri)):
         raise problems.NotFound(f"there is no resource named {slug[:80]!r} here")

@@ -123,6 +123,30 @@ def via_keeper(memo: Memo, bound: int, predicates: list):
     return keep
 
 
+def labels_keepers(memo: Memo, subjects: list, lang: str, bound: int):
+    """The keepers of the two parts that read the labels deciding each subject's label in ``lang``: its
+    labels in ``lang``, and all the labels of the subjects that have none in ``lang``. Once both have kept
+    their rows, each subject gets the first, or else the second (none at all is known too)."""
+    read: dict = {}
+
+    def keeper(which: str):
+        def keep(rows: list[dict]) -> None:
+            if len(rows) > bound:
+                return
+            read[which] = rows
+            if len(read) < 2:
+                return
+            found: dict = {s: ([], []) for s in subjects}
+            for index, part in enumerate(("in", "rest")):
+                for row in read[part]:
+                    found.setdefault(row["s"], ([], []))[index].append(quad(row))
+            for s, (in_lang, rest) in found.items():
+                memo.labels[s, lang] = sorted(in_lang or rest, key=str)
+        return keep
+
+    return keeper("in"), keeper("rest")
+
+
 def statements_keeper(memo: Memo, key: str):
     def keep(rows: list[dict]) -> None:
         found: dict = {}

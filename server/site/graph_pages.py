@@ -43,7 +43,7 @@ def graph_page(slug: str, iri: str, page: int, size: int, path: str | None = Non
         raise problems.NotFound(f"no page {page}: this graph has {pages} page(s) of {size} statements")
     found = select(graph(), "graph_statements", limit=size, offset=(page - 1) * size, g=node)
     found.sort(key=lambda r: (str(r["s"]), str(r["p"]), str(r["o"])))
-    prefetch(graph(), [Statement(r["s"], r["p"], r["o"], ()) for r in found], [node])
+    prefetch(graph(), [Statement(r["s"], r["p"], r["o"], ()) for r in found], [node], linker.labels.lang)
     statements = [(linker.term(r["s"]), linker.term(r["p"]), linker.term(r["o"])) for r in found]
     path = path or f"/graph/{slug}"
     data_path = f"/graph/{slug}"

@@ -125,7 +125,15 @@ class Labels:
                 self._cache[iri] = pick(candidates.get(iri, []), self.lang) or Label(local_name(iri))
 
     def candidates(self, iri: str) -> list[tuple[int, Literal]]:
-        """Every label literal of ``iri``, with the rank of its property (prefLabel first)."""
+        """Every label literal of ``iri``, with the rank of its property (prefLabel first); or, where the
+        store has read them ahead (an external engine's, see ``label_quads``), those that decide the
+        label in this language: the ones in it, else all."""
+        read = getattr(self.store, "label_quads", None)
+        quads = read(NamedNode(iri), self.lang) if read is not None else None
+        if quads is not None:
+            ranked = [(LABEL_PROPERTIES.index(q.predicate), q.object) for q in quads
+                      if q.predicate in LABEL_PROPERTIES and isinstance(q.object, Literal)]
+            return ranked[:MAX_LABELS]
         found = []
         for rank, prop in enumerate(LABEL_PROPERTIES):
             for quad in self.store.quads_for_pattern(NamedNode(iri), prop, None, None):

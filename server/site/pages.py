@@ -32,9 +32,8 @@ PROV = "http://www.w3.org/ns/prov#"
 SOURCE_ADDRESS = "ontology#sourceAddress"
 DCTERMS_DESCRIPTION = "http://purl.org/dc/terms/description"
 # What a page reads about each IRI it shows, and about each evidence graph, asked for at once over an engine.
-SHOWN_FACTS = (*LABEL_PROPERTIES, NamedNode(OWL_SAME_AS))
-EVIDENCE_FACTS = (*LABEL_PROPERTIES, NamedNode(PROV + "value"), NamedNode(PROV + "wasDerivedFrom"),
-                  NamedNode(DCTERMS_DESCRIPTION))
+SHOWN_FACTS = (NamedNode(OWL_SAME_AS),)  # and the labels (see prefetch)
+EVIDENCE_FACTS = (NamedNode(PROV + "value"), NamedNode(PROV + "wasDerivedFrom"), NamedNode(DCTERMS_DESCRIPTION))
 FIRST_PROPERTIES = (RDF_TYPE, "http://www.w3.org/2004/02/skos/core#prefLabel",
                     "http://www.w3.org/2000/01/rdf-schema#label")
 
@@ -97,7 +96,7 @@ def resource_page(graph: Graph, linker: Linker, d: Description, data_path: str, 
     """The view model of a resource page (``page_path`` is where it is served, for pagers)."""
     store = graph.store
     prefetch(graph, [st for side in (d.outgoing, d.incoming) for st in side.statements], d.evidence,
-             [reading.source_select(graph, d.iri)], [d.iri])
+             linker.labels.lang, [reading.source_select(graph, d.iri)], [d.iri])
     notes = {g.value: n for n, g in enumerate(d.evidence, start=1)}
     outgoing = d.outgoing.statements
     page = ResourcePage(
@@ -120,18 +119,21 @@ def resource_page(graph: Graph, linker: Linker, d: Description, data_path: str, 
     return page
 
 
-def prefetch(graph: Graph, statements: list[Statement], evidence: list[NamedNode], selects=(), iris=()) -> None:
-    """Over an engine, read in one request what a page shows about the IRIs of ``statements`` and
-    ``iris``, about the ``evidence`` graphs and about the sources they cite (with the fixed ``selects``)."""
+def prefetch(graph: Graph, statements: list[Statement], evidence: list[NamedNode], lang: str, selects=(),
+             iris=()) -> None:
+    """Over an engine, read in one request what a page in ``lang`` shows about the IRIs of ``statements``
+    and ``iris`` (their labels in ``lang`` only, see ``RemoteStore.label_quads``), about the ``evidence``
+    graphs and about the sources they cite (with the fixed ``selects``)."""
     if not graph.batches:
         return
     shown = {t for st in statements for t in (st.subject, st.object) if isinstance(t, NamedNode)} \
         | {NamedNode(iri) for iri in iris}
     properties = {st.predicate for st in statements} - shown  # named, never linked to Wikidata on a page
     source = (*LABEL_PROPERTIES, NamedNode(graph.space.namespace + SOURCE_ADDRESS))
-    graph.prefetch(facts=[(sorted(shown, key=str), SHOWN_FACTS), (sorted(properties, key=str), LABEL_PROPERTIES),
-                          (evidence, EVIDENCE_FACTS),
-                          (evidence, source, NamedNode(PROV + "wasDerivedFrom"))], selects=selects)
+    named = sorted(shown | properties | set(evidence), key=str)
+    graph.prefetch(facts=[(sorted(shown, key=str), SHOWN_FACTS), (evidence, EVIDENCE_FACTS),
+                          (evidence, source, NamedNode(PROV + "wasDerivedFrom"))],
+                   labels=[(named, lang)], selects=selects)
 
 
 def rows(linker: Linker, statements: list[Statement], other: str, notes: dict[str, int]) -> list[Row]:

@@ -162,6 +162,25 @@ def test_a_neighbourhood_too_large_to_read_whole_still_answers_every_quad(big_en
     assert len(in_forums) > NEIGHBOURHOOD and len(union) > NEIGHBOURHOOD
 
 
+def test_the_labels_read_for_a_language_decide_the_label_as_all_of_them_do(engine):
+    """In a language, a subject's labels in it (French here); in one no label has (``xx``), all of its labels;
+    without labels, none: what pick needs to choose the label that all of them would give."""
+    ns = "https://w3id.org/dialogue55/"
+    label, pref = NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    subjects = [NamedNode(ns + "id/morocco"), NamedNode(ns + "id/8th-ministerial-conference"),
+                NamedNode(ns + "ontology#Conference"), NamedNode(ns + "graph/sentence-05"), NamedNode("http://e/none")]
+    store = RemoteStore(backend.Engine(engine, {}), 10, ns + "graph/")
+    every = {s: sorted((q for p in (pref, label) for q in store.quads_for_pattern(s, p, None, None)), key=str)
+             for s in subjects}
+    with store.scope():
+        store.prefetch(labels=[(subjects, "fr"), (subjects, "xx")])
+        in_french = {s: store.label_quads(s, "fr") for s in subjects}
+        in_xx = {s: store.label_quads(s, "xx") for s in subjects}
+    assert all(every[s] for s in subjects[:4]) and not every[subjects[4]]
+    assert in_french == {s: [q for q in every[s] if q.object.language == "fr"] for s in subjects}
+    assert in_xx == every and all(in_french[s] for s in subjects[:4])
+
+
 def test_a_batch_answers_later_lookups_the_same_as_the_engine(engine):
     """What a scope answers from one batch is what the engine answers to each lookup alone."""
     ns = "https://w3id.org/dialogue55/"

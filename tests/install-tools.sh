@@ -30,27 +30,31 @@ if [ ${#missing[@]} -gt 0 ]; then
         exit 1
     fi
     echo "installing ${missing[*]} (Debian packages)" >&2
-    # Another apt-get may hold the lock for a while on a shared machine: wait for it rather than fail.
     # The packages' scripts must not start apache2, nginx (port 80) or Virtuoso (1111, 8890): Debian's policy-rc.d interface
     # (exit status 101, "action forbidden") holds them back while they install, when no policy is set.
+    # Another apt-get may hold the lock for a while on a shared machine: wait up to 10 minutes rather than fail,
+    # set in a configuration file of this run only (APT_CONFIG; apt still reads /etc/apt/apt.conf.d).
+    APT_CONFIG="$(mktemp)" && export APT_CONFIG
+    echo 'DPkg::Lock::Timeout "600";' > "$APT_CONFIG"
+    made=("$APT_CONFIG")
     if [ ! -e /usr/sbin/policy-rc.d ]; then
         printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-        trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+        made+=(/usr/sbin/policy-rc.d)
     fi
-    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    trap 'rm -f "${made[@]}"' EXIT
+    apt-get update -qq
     export DEBIAN_FRONTEND=noninteractive
 fi
 # One package at a time, and only when its program is absent: a Node.js from elsewhere (as on some images)
 # must not be replaced, and Debian's npm would conflict with it.
-LOCK="DPkg::Lock::Timeout=600"
-command -v chromium >/dev/null 2>&1 || apt-get install -y -qq -o "$LOCK" chromium >/dev/null
-command -v chromedriver >/dev/null 2>&1 || apt-get install -y -qq -o "$LOCK" chromium-driver >/dev/null
-command -v wrk >/dev/null 2>&1 || apt-get install -y -qq -o "$LOCK" wrk >/dev/null
-command -v node >/dev/null 2>&1 || apt-get install -y -qq -o "$LOCK" nodejs >/dev/null
-command -v npm >/dev/null 2>&1 || apt-get install -y -qq -o "$LOCK" npm >/dev/null
-command -v virtuoso-t >/dev/null 2>&1 || apt-get install -y -qq -o "$LOCK" virtuoso-opensource >/dev/null
-command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || apt-get install -y -qq -o "$LOCK" apache2 >/dev/null
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt-get install -y -qq -o "$LOCK" nginx >/dev/null
+command -v chromium >/dev/null 2>&1 || apt-get install -y -qq chromium >/dev/null
+command -v chromedriver >/dev/null 2>&1 || apt-get install -y -qq chromium-driver >/dev/null
+command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk >/dev/null
+command -v node >/dev/null 2>&1 || apt-get install -y -qq nodejs >/dev/null
+command -v npm >/dev/null 2>&1 || apt-get install -y -qq npm >/dev/null
+command -v virtuoso-t >/dev/null 2>&1 || apt-get install -y -qq virtuoso-opensource >/dev/null
+command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || apt-get install -y -qq apache2 >/dev/null
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt-get install -y -qq nginx >/dev/null
 for program in chromium chromedriver wrk node npm virtuoso-t; do
     command -v "$program" >/dev/null 2>&1 || { echo "$program is still missing after apt-get" >&2; exit 1; }
 done

@@ -36,7 +36,7 @@ from typing import Iterator
 
 from . import engines
 from .engine_proxy import EngineProxy
-from .servers import ROOT, free_port, stop
+from .servers import ROOT, await_answer, free_port, stop
 
 ROUTES = ("/", "/page/morocco", "/page/8th-ministerial-conference", "/page/dialogue-5-5", "/data/morocco.ttl",
           "/data/morocco.jsonld", "/graph/labels", "/graph/sentence-13.html", "/ontology", "/read/article")
@@ -122,7 +122,7 @@ def serving(folder: Path, backend: str | None = None) -> Iterator[int]:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         stack.callback(stop, process)
         try:
-            _await(port, process)
+            await_answer(f"http://127.0.0.1:{port}/healthz", process)
         except RuntimeError as error:
             raise RuntimeError(f"{error}; its log ends: {(folder / 'server.log').read_text()[-1000:]}") from None
         yield port
@@ -166,24 +166,6 @@ def _get(connection: HTTPConnection, route: str) -> None:
     response.read()
     if response.status != 200:
         raise RuntimeError(f"{route} answered {response.status}")
-
-
-def _await(port: int, process: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode} before answering")
-        try:
-            connection = HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        finally:
-            connection.close()
-        time.sleep(0.05)  # between two polls
-    raise RuntimeError(f"the server gave no answer within {seconds:g} s")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .servers import ROOT, free_port, oxigraph_binary, stop
+from .servers import ROOT, await_answer, free_port, oxigraph_binary, stop
 
 SORTED_ROWS = 50_000  # Virtuoso's MaxSortedTopRows (10,000 as shipped): the reading view sorts up to 20,001 rows
 START_SECONDS = 120  # a fresh Virtuoso database takes a few seconds to create on a shared machine
@@ -143,18 +142,7 @@ def await_endpoint(url: str, process: subprocess.Popen, ready=lambda: True, seco
     only once its log says "Server online"); fail if the process exits or time runs out."""
     request = urllib.request.Request(url, data=urllib.parse.urlencode({"query": "ASK {}"}).encode(),
                                      headers={"Accept": "application/sparql-results+json"})
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} before answering")
-        try:
-            with urllib.request.urlopen(request, timeout=2) as reply:
-                if reply.status == 200 and ready():
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.05)  # the interval between two polls, not a wait for readiness
-    raise RuntimeError(f"{process.args[0]} did not answer within {seconds:g} s")
+    await_answer(request, process, ready, seconds)
 
 
 @contextmanager

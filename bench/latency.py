@@ -16,11 +16,9 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from http.client import HTTPConnection
 
-from .servers import ROOT, free_port
+from .servers import ROOT, await_answer, free_port
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,7 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         command += ["--store", args.store]
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _await(port, server)
+        try:
+            await_answer(f"http://127.0.0.1:{port}/healthz", server)
+        except RuntimeError as error:
+            raise SystemExit(str(error)) from None
         print("| path | first (ms) | p50 (ms) | p99 (ms) |\n| --- | ---: | ---: | ---: |")
         for path in args.paths:
             first, rest = _time(port, path, args.requests)
@@ -44,19 +45,6 @@ def main(argv: list[str] | None = None) -> int:
         server.terminate()
         server.wait(30)
     return 0
-
-
-def _await(port: int, server: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited with {server.returncode}")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read()
-            return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.05)
-    raise SystemExit("the server did not answer in time")
 
 
 def _time(port: int, path: str, requests: int) -> tuple[float, list[float]]:

@@ -29,6 +29,23 @@ def oxigraph_binary() -> str:
     return str(beside) if beside.exists() else shutil.which("oxigraph") or "oxigraph"
 
 
+def await_answer(request, process: subprocess.Popen, ready=lambda: True, seconds: float = 120) -> None:
+    """Poll ``request`` (a URL or a ``urllib.request.Request``) until it answers 200 and ``ready()`` is true;
+    RuntimeError if ``process`` exits first or time runs out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} before answering")
+        try:
+            with urllib.request.urlopen(request, timeout=2) as reply:
+                if reply.status == 200 and ready():
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.05)  # the interval between two polls, not a wait for readiness
+    raise RuntimeError(f"{process.args[0]} did not answer within {seconds:g} s")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

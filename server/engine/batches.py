@@ -123,10 +123,11 @@ def via_keeper(memo: Memo, bound: int, predicates: list):
     return keep
 
 
-def labels_keepers(memo: Memo, subjects: list, lang: str, bound: int):
-    """The keepers of the two parts that read the labels deciding each subject's label in ``lang``: its
-    labels in ``lang``, and all the labels of the subjects that have none in ``lang``. Once both have kept
-    their rows, each subject gets the first, or else the second (none at all is known too)."""
+def labels_keepers(memo: Memo, subjects: list, chosen: tuple, bound: int):
+    """The keepers of the two parts that read the labels deciding each subject's label for ``chosen``
+    (label properties, language): its labels in the language, and all the labels of the subjects that
+    have none in it. Once both have kept their rows, each subject gets the first, or else the second
+    (none at all is known too)."""
     read: dict = {}
 
     def keeper(which: str):
@@ -141,7 +142,7 @@ def labels_keepers(memo: Memo, subjects: list, lang: str, bound: int):
                 for row in read[part]:
                     found.setdefault(row["s"], ([], []))[index].append(quad(row))
             for s, (in_lang, rest) in found.items():
-                memo.labels[s, lang] = sorted(in_lang or rest, key=str)
+                memo.labels[(s, *chosen)] = sorted(in_lang or rest, key=str)
         return keep
 
     return keeper("in"), keeper("rest")

@@ -44,7 +44,7 @@ class Memo:
         self.patterns: dict = {}   # (s, p, o, graph name | None | UNION) -> the quads read for that exact lookup
         self.answers: dict = {}    # bound query text -> (variable names, rows)
         self.partial: dict = {}    # ('s' | 'o', term) -> the first quads of a neighbourhood too large to read whole
-        self.labels: dict = {}     # (term, lang) -> the label quads that decide its label in lang (see label_quads)
+        self.labels: dict = {}     # (term, label properties, lang) -> the quads that decide its label (label_quads)
 
     def lookup(self, s, p, o, g) -> list[Quad] | None:
         """The quads matching the pattern (``g``: a graph name, None for any named graph,

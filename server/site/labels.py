@@ -129,7 +129,7 @@ class Labels:
         store has read them ahead (an external engine's, see ``label_quads``), those that decide the
         label in this language: the ones in it, else all."""
         read = getattr(self.store, "label_quads", None)
-        quads = read(NamedNode(iri), self.lang) if read is not None else None
+        quads = read(NamedNode(iri), LABEL_PROPERTIES, self.lang) if read is not None else None
         if quads is not None:
             ranked = [(LABEL_PROPERTIES.index(q.predicate), q.object) for q in quads
                       if q.predicate in LABEL_PROPERTIES and isinstance(q.object, Literal)]

@@ -133,7 +133,7 @@ def prefetch(graph: Graph, statements: list[Statement], evidence: list[NamedNode
     named = sorted(shown | properties | set(evidence), key=str)
     graph.prefetch(facts=[(sorted(shown, key=str), SHOWN_FACTS), (evidence, EVIDENCE_FACTS),
                           (evidence, source, NamedNode(PROV + "wasDerivedFrom"))],
-                   labels=[(named, lang)], selects=selects)
+                   labels=[(named, LABEL_PROPERTIES, lang)], selects=selects)
 
 
 def rows(linker: Linker, statements: list[Statement], other: str, notes: dict[str, int]) -> list[Row]:

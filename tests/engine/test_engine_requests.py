@@ -173,9 +173,9 @@ def test_the_labels_read_for_a_language_decide_the_label_as_all_of_them_do(engin
     every = {s: sorted((q for p in (pref, label) for q in store.quads_for_pattern(s, p, None, None)), key=str)
              for s in subjects}
     with store.scope():
-        store.prefetch(labels=[(subjects, "fr"), (subjects, "xx")])
-        in_french = {s: store.label_quads(s, "fr") for s in subjects}
-        in_xx = {s: store.label_quads(s, "xx") for s in subjects}
+        store.prefetch(labels=[(subjects, (pref, label), "fr"), (subjects, (pref, label), "xx")])
+        in_french = {s: store.label_quads(s, (pref, label), "fr") for s in subjects}
+        in_xx = {s: store.label_quads(s, (pref, label), "xx") for s in subjects}
     assert all(every[s] for s in subjects[:4]) and not every[subjects[4]]
     assert in_french == {s: [q for q in every[s] if q.object.language == "fr"] for s in subjects}
     assert in_xx == every and all(in_french[s] for s in subjects[:4])
